@@ -1,0 +1,122 @@
+"""Parse references.bib into plain reference records (bibtexparser 2 does the parsing)."""
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser.middlewares import NormalizeFieldKeys, SeparateCoAuthors, SplitNameParts
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, MiddlewareErrorBlock
+from pylatexenc.latex2text import LatexNodes2Text
+
+from ingest.problems import Problem, read_text
+
+# Fields decoded from LaTeX to Unicode. Identifiers (doi, url, pmid, ...) are kept exactly as
+# written: decoding would eat '%' in a URL as a LaTeX comment.
+TEXT_FIELDS = ("title", "journal", "booktitle", "publisher", "volume", "number", "pages", "abstract")
+IDENTIFIER_FIELDS = ("doi", "pmid", "pmcid", "url", "issn", "year", "date")
+# BibLaTeX names (as Better BibTeX exports them) for fields that BibTeX names differently.
+BIBLATEX_ALIASES = {"journaltitle": "journal", "issue": "number"}
+
+_latex = LatexNodes2Text()
+
+
+@dataclass(frozen=True)
+class Name:
+    family: str
+    given: str = ""
+
+    @property
+    def display(self) -> str:
+        return f"{self.family}, {self.given}" if self.given else self.family
+
+
+@dataclass
+class Reference:
+    """One BibTeX entry with its text fields decoded to Unicode and its authors split."""
+
+    key: str
+    entry_type: str
+    line: int
+    fields: dict = field(default_factory=dict)
+    authors: list = field(default_factory=list)
+    bibtex: str = ""
+
+
+def decode_latex(text: str) -> str:
+    """LaTeX markup to Unicode text: accents, escapes, protective braces, '--' dashes."""
+    if not any(c in text for c in "\\{}$~-"):
+        return text
+    return _latex.latex_to_text(text).strip()
+
+
+def parse_bibtex(path: Path) -> tuple[list[Reference], list[Problem], set[str]]:
+    """Parse a BibTeX file into references, problems (one per block that failed) and the keys
+    of the failed blocks. Raises InputError only when the file cannot be read at all."""
+    library = _parse_library(read_text(path))
+    problems = [_failed_block_problem(path, block) for block in library.failed_blocks]
+    failed_keys = {_block_key(block) for block in library.failed_blocks} - {None}
+    return [_reference_from_entry(entry) for entry in library.entries], problems, failed_keys
+
+
+def year_of(reference: Reference) -> int | None:
+    """The publication year from `year`, or from a BibLaTeX `date` such as 2013-05-01."""
+    text = reference.fields.get("year") or reference.fields.get("date") or ""
+    years = re.findall(r"(?<!\d)\d{4}(?!\d)", text)
+    return int(years[0]) if len(years) == 1 else None
+
+
+def _parse_library(text: str):
+    # bibtexparser logs each failed block as a warning; we report them ourselves, with fixes.
+    logging.getLogger("bibtexparser").setLevel(logging.ERROR)
+    return bibtexparser.parse_string(text, append_middleware=[NormalizeFieldKeys(), SeparateCoAuthors(), SplitNameParts()])
+
+
+def _reference_from_entry(entry) -> Reference:
+    values = entry.fields_dict
+    fields = {}
+    for name, field_ in values.items():
+        name = BIBLATEX_ALIASES.get(name, name)
+        value = field_.value.strip() if isinstance(field_.value, str) else ""
+        if value and name not in fields and name in TEXT_FIELDS + IDENTIFIER_FIELDS:
+            fields[name] = decode_latex(value) if name in TEXT_FIELDS else value
+    return Reference(
+        key=entry.key,
+        entry_type=entry.entry_type.lower(),
+        line=entry.start_line + 1,
+        fields=fields,
+        authors=[_name(parts) for parts in values["author"].value] if "author" in values else [],
+        bibtex=entry.raw,
+    )
+
+
+def _name(parts) -> Name:
+    family = decode_latex(" ".join(parts.von + parts.last))
+    given = decode_latex(" ".join(parts.first))
+    if parts.jr:
+        given = f"{given}, {decode_latex(' '.join(parts.jr))}" if given else decode_latex(" ".join(parts.jr))
+    return Name(family=family, given=given)
+
+
+def _block_key(block) -> str | None:
+    return getattr(block, "key", None) or getattr(block.ignore_error_block, "key", None)
+
+
+def _failed_block_problem(path: Path, block) -> Problem:
+    line = block.start_line + 1
+    if isinstance(block, DuplicateBlockKeyBlock):
+        message = (
+            f"duplicate citekey '{block.key}' (first used at line {block.previous_block.start_line + 1}): "
+            "give each entry its own key, or delete the duplicate"
+        )
+    elif isinstance(block, DuplicateFieldKeyBlock):
+        fields = ", ".join(sorted(block.duplicate_keys))
+        message = f"entry '{block.ignore_error_block.key}' sets {fields} more than once: keep one of each"
+    elif isinstance(block, MiddlewareErrorBlock):
+        key = getattr(block.ignore_error_block, "key", "?")
+        message = f"entry '{key}': {block.error}: fix the names (separate people with \" and \")"
+    else:
+        reason = getattr(block.error, "abort_reason", None) or str(block.error) or type(block.error).__name__
+        message = f"BibTeX syntax error ({reason}): fix this entry, e.g. a missing comma, brace or quote"
+    return Problem(str(path), line, message)

@@ -1,0 +1,60 @@
+"""Build evidence.db from validated inputs, into a temporary file swapped in only when complete."""
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from ingest import rows, schema
+
+
+def build_database(inputs, db_path: Path) -> dict[str, int]:
+    """Write a fresh database at db_path atomically; return the row count of each table."""
+    with _atomic_path(db_path) as tmp_path:
+        db = sqlite_utils.Database(tmp_path)
+        create_tables(db)
+        for table, records in rows.table_rows(inputs).items():
+            db[table].insert_all(records)
+        ensure_db_shape(db)
+        counts = {table: db[table].count for table in schema.TABLES}
+        db.close()
+    return counts
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    for table, (columns, pk, foreign_keys) in schema.TABLES.items():
+        db[table].create(columns, pk=pk, foreign_keys=foreign_keys, not_null=schema.NOT_NULL.get(table))
+
+
+def ensure_db_shape(db: sqlite_utils.Database) -> None:
+    """The finishing pass: foreign-key indexes, full-text search, views."""
+    db.index_foreign_keys()
+    for table, columns in schema.FULL_TEXT.items():
+        db[table].enable_fts(columns, tokenize="porter")
+    for name, sql in schema.VIEWS.items():
+        db.create_view(name, sql.strip(), replace=True)
+    db.execute("analyze")
+
+
+@contextmanager
+def _atomic_path(target: Path):
+    """Yield a temporary path beside target; on success replace target with it, else delete it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
+    os.chmod(tmp, 0o666 & ~_current_umask())  # mkstemp makes it private; the database is not
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,77 @@
+"""Command line: python -m ingest build | check."""
+
+from pathlib import Path
+
+import click
+
+from ingest import __version__
+from ingest.build import build_database
+from ingest.problems import InputError
+from ingest.validate import Inputs, read_inputs
+
+bib_option = click.option(
+    "--bib", type=click.Path(path_type=Path), default="references.bib", show_default=True,
+    help="BibTeX file of the studies.",
+)
+data_option = click.option(
+    "--data", type=click.Path(path_type=Path), default="data", show_default=True,
+    help="Folder of the curated YAML files.",
+)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="ingest")
+def cli():
+    """Build the evidence knowledge base from references.bib and the YAML files in data/."""
+
+
+@cli.command()
+@bib_option
+@data_option
+@click.option("--db", type=click.Path(path_type=Path), default="evidence.db", show_default=True,
+              help="SQLite database to write.")
+def build(bib: Path, data: Path, db: Path):
+    """Validate the inputs and build the SQLite database.
+
+    The database is written to a temporary file and swapped in only when complete: if any
+    input has a problem, every problem is listed and the existing database is left as it was.
+
+    Example: python -m ingest build --db evidence.db
+    """
+    inputs = _read_or_exit(bib, data, f"{db} was not changed")
+    try:
+        counts = build_database(inputs, db)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {db}: {error.strerror or error}; check the folder exists and is writable")
+    click.echo(f"Built {db}: " + ", ".join(f"{counts[t]} {t.replace('_', ' ')}" for t in ("studies", "claims", "claim_evidence", "treatments", "conditions", "sources")))
+
+
+@cli.command()
+@bib_option
+@data_option
+def check(bib: Path, data: Path):
+    """Validate the inputs without writing anything.
+
+    Example: python -m ingest check --bib references.bib --data data
+    """
+    inputs = _read_or_exit(bib, data, "nothing was written")
+    click.echo(f"{bib} and {data}/ are valid: {_summary(inputs)}")
+
+
+def _read_or_exit(bib: Path, data: Path, consequence: str) -> Inputs:
+    try:
+        return read_inputs(bib, data)
+    except InputError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        count = len(error.problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} found; {consequence}.", err=True)
+        raise SystemExit(1)
+
+
+def _summary(inputs: Inputs) -> str:
+    links = sum(len(claim.evidence) for claim in inputs.claims)
+    return (
+        f"{len(inputs.references)} references, {len(inputs.studies)} appraised studies, "
+        f"{len(inputs.claims)} claims, {links} evidence links, {len(inputs.treatments)} treatments"
+    )

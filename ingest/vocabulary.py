@@ -1,0 +1,103 @@
+"""Controlled vocabularies: the allowed values of coded fields, with what each means.
+
+These are the single source of truth: validation checks against them and the build loads them
+into the `vocabulary` table, so a user browsing Datasette can see what every code means.
+"""
+
+CLAIM_TYPES = {
+    "treatment-benefit": "A treatment or intervention helps the condition.",
+    "harm": "A treatment, exposure or activity causes harm or makes the condition worse.",
+    "prevention": "A measure lowers the chance of getting the condition or of it coming back.",
+    "prognosis": "What happens over time: recovery, persistence, return to activity.",
+    "aetiology": "What causes the condition or raises the risk of it (risk factors).",
+    "mechanism": "How the condition works: anatomy, biomechanics, pathophysiology.",
+    "diagnosis": "How the condition is recognised, examined or told apart from others.",
+    "epidemiology": "Who gets the condition and how often.",
+    "symptom": "What the condition feels like and what aggravates or eases it.",
+}
+
+RELATIONS = {
+    "supports": "The study's findings support the claim.",
+    "contradicts": "The study's findings contradict the claim.",
+    "mixed": "Mixed, partial or uncertain: some findings support the claim and some do not, "
+    "or the effect is too small or short-lived to say.",
+    "background": "Context only (definitions, mechanisms, related conditions); not counted for or against.",
+}
+
+# Modelled on GRADE's indirectness: evidence is indirect when the study differs from the claim.
+DIRECTNESS = {
+    "direct": "The study examined the claim's condition, intervention and outcome.",
+    "indirect-population": "The study examined a different condition or population "
+    "(for example knee osteoarthritis or healthy runners, when the claim is about runner's knee).",
+    "indirect-intervention": "The study examined a different or broader intervention than the claim names.",
+    "indirect-outcome": "The study measured a different outcome (for example joint load in a lab, "
+    "not pain or injury).",
+}
+
+# Study designs. `level` is the default OCEBM 2011 level ("does this intervention help?");
+# None means the design is not levelled (see NOT_LEVELLED_DESIGNS).
+DESIGNS = {
+    "systematic-review": ("Systematic review, with or without meta-analysis.", 1),
+    "rct": ("Randomised controlled trial (including cluster-randomised).", 2),
+    "non-randomised-trial": ("Controlled trial without randomisation (e.g. sequential allocation).", 3),
+    "cohort": ("Prospective or retrospective cohort / follow-up study.", 3),
+    "case-control": ("Case-control study.", 4),
+    "cross-sectional": ("Cross-sectional or comparative observational study.", 4),
+    "case-series": ("Case series, uncontrolled before-after study, or case report.", 4),
+    "lab-study": ("Laboratory or biomechanical study (mechanism-based evidence).", 5),
+    "narrative-review": ("Narrative review without a systematic search.", None),
+    "consensus-statement": ("Expert consensus statement.", None),
+    "guideline": ("Clinical practice guideline.", None),
+    "expert-opinion": ("Editorial, commentary or expert opinion.", None),
+}
+NOT_LEVELLED_DESIGNS = {design for design, (_, level) in DESIGNS.items() if level is None}
+
+LEVEL_SCHEMES = {
+    "OCEBM-2011": {
+        1: "Systematic review of randomised trials (or n-of-1 trials).",
+        2: "Randomised trial, or observational study with dramatic effect.",
+        3: "Non-randomised controlled cohort / follow-up study.",
+        4: "Case series, case-control study, or historically controlled study.",
+        5: "Mechanism-based reasoning.",
+    },
+}
+DEFAULT_LEVEL_SCHEME = "OCEBM-2011"
+
+METADATA_STATUSES = {
+    "verified": "Every bibliographic field was checked against a public record (see verified_at).",
+    "as-cited": "Some fields come only from the citing article and no public record confirmed them.",
+    "enriched": "Fields were filled from Crossref or PubMed by `make enrich`.",
+}
+
+TREATMENT_CATEGORIES = {
+    "injection": "Injected treatments (PRP, prolotherapy, steroids, ...).",
+    "exercise": "Strengthening, stretching, balance and other exercise therapy.",
+    "pharmacological": "Medicines taken by mouth or applied to the skin.",
+    "passive": "Treatments done to the patient: ice, rest, manual therapy, taping.",
+    "orthosis": "Foot orthoses, knee braces and other supports.",
+    "education-and-load": "Education, activity modification and training-load management.",
+    "movement-retraining": "Gait analysis and running or movement retraining.",
+    "surgery": "Operative treatment.",
+    "footwear": "Running shoes and footwear choices.",
+    "other": "Anything that fits none of the above.",
+}
+
+SOURCE_KINDS = {
+    "clinic": "A clinic's or practitioner's own website.",
+    "blog": "A blog post or personal article.",
+    "guideline": "A professional body's guideline or patient leaflet.",
+    "news": "A news or magazine article.",
+    "journal": "A peer-reviewed journal article.",
+    "other": "Anything else.",
+}
+
+# Every coded field with its vocabulary, for the `vocabulary` table.
+VOCABULARIES = {
+    "claims.claim_type": CLAIM_TYPES,
+    "claim_evidence.relation": RELATIONS,
+    "claim_evidence.directness": DIRECTNESS,
+    "studies.design": {design: text for design, (text, _) in DESIGNS.items()},
+    "studies.metadata_status": METADATA_STATUSES,
+    "treatments.category": TREATMENT_CATEGORIES,
+    "sources.kind": SOURCE_KINDS,
+}

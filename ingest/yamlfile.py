@@ -1,0 +1,81 @@
+"""Read the curated YAML files, keeping the line of every entry and field for error messages."""
+
+from pathlib import Path
+
+import yaml
+
+from ingest.problems import InputError, Problem, read_text
+
+
+class Entry(dict):
+    """A YAML mapping that remembers the line it starts on and the line of each key."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, path: tuple) -> int:
+        """The line of a nested field, given its path of keys and list indexes."""
+        node, line = self, self.line
+        for step in path:
+            if isinstance(node, Entry) and step in node:
+                line = node.key_lines.get(step, line)
+                node = node[step]
+            elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+                node = node[step]
+                line = getattr(node, "line", line)
+            else:
+                break
+        return line
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader (no object construction) that builds Entry mappings and rejects duplicate keys."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicate_keys: list[tuple[int, str]] = []
+
+    def construct_mapping(self, node, deep=False):
+        entry = Entry()
+        entry.line = node.start_mark.line + 1
+        entry.key_lines = {}
+        self.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if key in entry:
+                self.duplicate_keys.append((line, key))
+            entry[key] = self.construct_object(value_node, deep=deep)
+            entry.key_lines[key] = line
+        return entry
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping)
+
+
+def read_yaml_list(path: Path) -> list:
+    """Parse a YAML file holding a list of mappings; an empty file is an empty list."""
+    text = read_text(path)
+    loader = _LineLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        detail = " ".join(filter(None, [error.context, error.problem]))
+        raise InputError([Problem(str(path), line, f"YAML syntax error: {detail}; fix the YAML at this line")])
+    except yaml.YAMLError as error:
+        raise InputError([Problem(str(path), None, f"YAML error: {error}")])
+    finally:
+        loader.dispose()
+    problems = [
+        Problem(str(path), line, f"duplicate key '{key}' in one entry: keep only one")
+        for line, key in loader.duplicate_keys
+    ]
+    if data is None:
+        data = []
+    if not isinstance(data, list):
+        problems.append(Problem(str(path), 1, "must be a YAML list of entries, each starting with '- '"))
+    if problems:
+        raise InputError(problems)
+    return data
