@@ -41,6 +41,7 @@ class Reference:
     line: int
     fields: dict = field(default_factory=dict)
     authors: list = field(default_factory=list)
+    more_authors: bool = False  # the author list ends with BibTeX's "and others"
     bibtex: str = ""
 
 
@@ -81,12 +82,15 @@ def _reference_from_entry(entry) -> Reference:
         value = field_.value.strip() if isinstance(field_.value, str) else ""
         if value and name not in fields and name in TEXT_FIELDS + IDENTIFIER_FIELDS:
             fields[name] = decode_latex(value) if name in TEXT_FIELDS else value
+    authors = [_name(parts) for parts in values["author"].value] if "author" in values else []
+    more_authors = bool(authors) and authors[-1] == Name("others")
     return Reference(
         key=entry.key,
         entry_type=entry.entry_type.lower(),
         line=entry.start_line + 1,
         fields=fields,
-        authors=[_name(parts) for parts in values["author"].value] if "author" in values else [],
+        authors=authors[:-1] if more_authors else authors,
+        more_authors=more_authors,
         bibtex=entry.raw,
     )
 
@@ -100,7 +104,12 @@ def _name(parts) -> Name:
 
 
 def _block_key(block) -> str | None:
-    return getattr(block, "key", None) or getattr(block.ignore_error_block, "key", None)
+    """The citekey of a failed block: from the parsed entry if any, else read off its first line."""
+    key = getattr(block, "key", None) or getattr(block.ignore_error_block, "key", None)
+    if key is None and block.raw:
+        match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s{}()=]+)", block.raw)
+        key = match.group(1) if match else None
+    return key
 
 
 def _failed_block_problem(path: Path, block) -> Problem:

@@ -51,7 +51,7 @@ def study_row(reference: Reference, appraisal) -> dict:
         "entry_type": reference.entry_type,
         "short_citation": short_citation(reference, year),
         "title": fields.get("title", ""),
-        "authors": "; ".join(name.display for name in reference.authors) or None,
+        "authors": "; ".join([name.display for name in reference.authors] + ["et al."] * reference.more_authors) or None,
         "year": year,
         "journal": fields.get("journal") or fields.get("booktitle"),
         "retracted": 0,
@@ -77,7 +77,7 @@ def study_row(reference: Reference, appraisal) -> dict:
 def short_citation(reference: Reference, year: int | None) -> str:
     """'Katz et al. 2024', 'Callaghan & Selfe 2012', 'Buist 2008': how a study is named in tables."""
     families = [name.family for name in reference.authors]
-    if len(families) > 2:
+    if len(families) > 2 or (families and reference.more_authors):
         who = f"{families[0]} et al."
     elif families:
         who = " & ".join(families)

@@ -59,11 +59,12 @@ def read_yaml_list(path: Path) -> list:
     loader = _LineLoader(text)
     try:
         data = loader.get_single_data()
+    except yaml.constructor.ConstructorError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else None
+        message = f"YAML tag not allowed ({error.problem}): remove the tag; only plain values, lists and mappings are read"
+        raise InputError([Problem(str(path), line, message)])
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        detail = " ".join(filter(None, [error.context, error.problem]))
-        raise InputError([Problem(str(path), line, f"YAML syntax error: {detail}; fix the YAML at this line")])
+        raise InputError([_syntax_problem(path, error)])
     except yaml.YAMLError as error:
         raise InputError([Problem(str(path), None, f"YAML error: {error}")])
     finally:
@@ -79,3 +80,14 @@ def read_yaml_list(path: Path) -> list:
     if problems:
         raise InputError(problems)
     return data
+
+
+def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
+    """Point at where the broken structure began (an unclosed bracket or quote), else where it broke."""
+    problem_line = error.problem_mark.line + 1 if error.problem_mark else None
+    context_line = error.context_mark.line + 1 if error.context_mark else None
+    if context_line and context_line != problem_line:
+        message = f"YAML syntax error: {error.context} here, {error.problem} at line {problem_line}; fix the YAML"
+        return Problem(str(path), context_line, message)
+    detail = " ".join(filter(None, [error.context, error.problem]))
+    return Problem(str(path), problem_line, f"YAML syntax error: {detail}; fix the YAML at this line")

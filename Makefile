@@ -1,0 +1,45 @@
+# Runner's knee evidence knowledge base. `make serve` and `make test` work from a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB := evidence.db
+HOST := 127.0.0.1
+PORT := 8001
+INPUTS := references.bib $(wildcard data/*.yml) $(wildcard data/sources/*.txt)
+CODE := $(wildcard ingest/*.py)
+
+.PHONY: serve test ingest check clean
+
+# The virtualenv, with exactly the pinned dependencies (requirements.txt is compiled from
+# pyproject.toml by pip-compile). The stamp file makes it rebuild when the pins change.
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(DB): $(VENV)/.installed $(INPUTS) $(CODE)
+	$(BIN)/python -m ingest build --bib references.bib --data data --db $(DB)
+
+## ingest: build evidence.db from references.bib and data/ (only when they changed)
+ingest: $(DB)
+
+## check: validate references.bib and data/ without writing anything
+check: $(VENV)/.installed
+	$(BIN)/python -m ingest check --bib references.bib --data data
+
+## serve: build, then serve the database read-only on http://127.0.0.1:8001/
+serve: $(DB)
+	$(BIN)/datasette serve --immutable $(DB) --metadata metadata.yml \
+		--host $(HOST) --port $(PORT) \
+		--setting sql_time_limit_ms 2000 --setting max_returned_rows 1000
+
+## test: run the test suite
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest
+
+## clean: remove the database, the virtualenv and caches
+clean:
+	rm -rf $(DB) $(VENV) .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

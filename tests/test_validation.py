@@ -1,0 +1,196 @@
+"""Every kind of input problem gives its exact file:line message, exit status 1, and no writes."""
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ingest.cli import cli
+
+
+def edit(path: str, old: str, new: str, count: int = 1) -> None:
+    """Replace the first `count` occurrences of old in a file of the working copy (old must be there)."""
+    file = Path(path)
+    text = file.read_text(encoding="utf-8")
+    assert old in text, f"fixture no longer contains {old!r}"
+    file.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def check(*args: str):
+    return CliRunner().invoke(cli, ["check", *args])
+
+
+CASES = [
+    (
+        "unknown citekey in a claim",
+        [("data/claims.yml", "study: buist2008no", "study: buist2008")],
+        ["data/claims.yml:59: claim 'lombard-ten-percent': unknown citekey 'buist2008': add the reference to references.bib, or fix the key"],
+    ),
+    (
+        "unknown source",
+        [("data/claims.yml", "source: lombard-pfps-runners", "source: lombard")],
+        ["data/claims.yml:51: claim 'lombard-ten-percent': unknown source 'lombard': add it to sources.yml, or use one of its ids"],
+    ),
+    (
+        "unknown treatment",
+        [("data/claims.yml", "treatments: [ten-percent-rule]", "treatments: [ten-percent]")],
+        ["data/claims.yml:56: claim 'lombard-ten-percent': unknown treatment 'ten-percent': add it to treatments.yml, or use one of its ids"],
+    ),
+    (
+        "unknown condition in a claim",
+        [("data/claims.yml", "condition: chondromalacia-patellae", "condition: chondromalacia")],
+        ["data/claims.yml:7: claim 'ortho-prp-chondromalacia': unknown condition 'chondromalacia': add it to conditions.yml, or use one of its ids"],
+    ),
+    (
+        "unknown condition in a study",
+        [("data/studies.yml", "condition: running-injuries", "condition: running")],
+        ["data/studies.yml:30: study 'buist2008no': unknown condition 'running': add it to conditions.yml, or use one of its ids"],
+    ),
+    (
+        "duplicate claim id",
+        [("data/claims.yml", "id: lombard-stairs-pain", "id: lombard-ten-percent")],
+        ["data/claims.yml:64: claim 'lombard-ten-percent': duplicate id (first used at line 50): make each id unique"],
+    ),
+    (
+        "duplicate citekey",
+        [("references.bib", "@article{buist2008no,", "@article{katz2024advanced, title = {Copy}, year = {2024}}\n\n@article{buist2008no,")],
+        ["references.bib:54: duplicate citekey 'katz2024advanced' (first used at line 3): give each entry its own key, or delete the duplicate"],
+    ),
+    (
+        "missing required field",
+        [("data/claims.yml", "  text: Pain from runner's knee worsens on stairs.\n", "")],
+        ["data/claims.yml:64: claim 'lombard-stairs-pain': missing required field 'text': add it"],
+    ),
+    (
+        "relation outside its set",
+        [("data/claims.yml", "relation: contradicts", "relation: refutes")],
+        ["data/claims.yml:17: claim 'ortho-prp-chondromalacia': evidence[1].relation 'refutes' is not allowed: use one of 'supports', 'contradicts', 'mixed' or 'background'"],
+    ),
+    (
+        "directness outside its set",
+        [("data/claims.yml", "directness: indirect-population", "directness: indirect")],
+        ["data/claims.yml:18: claim 'ortho-prp-chondromalacia': evidence[1].directness 'indirect' is not allowed: use one of 'direct', 'indirect-population', 'indirect-intervention' or 'indirect-outcome'"],
+    ),
+    (
+        "claim_type outside its set",
+        [("data/claims.yml", "claim_type: symptom", "claim_type: feeling")],
+        ["data/claims.yml:68: claim 'lombard-stairs-pain': claim_type 'feeling' is not allowed: use one of 'treatment-benefit', 'harm', 'prevention', 'prognosis', 'aetiology', 'mechanism', 'diagnosis', 'epidemiology' or 'symptom'"],
+    ),
+    (
+        "design outside its set",
+        [("data/studies.yml", "design: rct", "design: trial")],
+        ["data/studies.yml:27: study 'buist2008no': design 'trial' is not allowed: use one of 'systematic-review', 'rct', 'non-randomised-trial', 'cohort', 'case-control', 'cross-sectional', 'case-series', 'lab-study', 'narrative-review', 'consensus-statement', 'guideline' or 'expert-opinion'"],
+    ),
+    (
+        "evidence level outside 1-5",
+        [("data/studies.yml", "evidence_level: 3", "evidence_level: 7")],
+        ["data/studies.yml:11: study 'uslu2024dextrose': evidence_level is 7: it must be at most 5"],
+    ),
+    (
+        "evidence level on a design that is not levelled",
+        [("data/studies.yml", "design: narrative-review", "design: narrative-review\n  evidence_level: 5")],
+        ["data/studies.yml:4: study 'katz2024advanced': a narrative-review is not given an evidence level: remove evidence_level"],
+    ),
+    (
+        "levelled design without a level",
+        [("data/studies.yml", "  evidence_level: 2\n  population: 532", "  population: 532")],
+        ["data/studies.yml:26: study 'buist2008no': missing evidence_level for a rct: add it (usually 2 in OCEBM-2011)"],
+    ),
+    (
+        "wrong type",
+        [("data/studies.yml", "n_participants: 25", "n_participants: twenty-five")],
+        ["data/studies.yml:14: study 'uslu2024dextrose': n_participants must be a whole number, not 'twenty-five'"],
+    ),
+    (
+        "unknown field",
+        [("data/claims.yml", "tags: [training-load]", "tag: [training-load]")],
+        ["data/claims.yml:57: claim 'lombard-ten-percent': unknown field 'tag': remove it or fix its spelling (fields: id, source, quote, text, claim_type, condition, treatments, tags, evidence)"],
+    ),
+    (
+        "linked study with no appraisal",
+        [("data/studies.yml", "- key: buist2008no", "- key: buist2008no-unused")],
+        [
+            "data/claims.yml:59: claim 'lombard-ten-percent': study 'buist2008no' has no appraisal: add an entry with key: buist2008no to studies.yml",
+            "data/studies.yml:26: study 'buist2008no-unused' is not in references.bib: add the reference there, or fix the citekey",
+        ],
+    ),
+    (
+        "quote not verbatim",
+        [("data/claims.yml", "by no more than 10% per week", "by at most 10% per week")],
+        ["data/claims.yml:52: claim 'lombard-ten-percent': quote is not in the source's text file: copy it exactly from the article"],
+    ),
+    (
+        "BibTeX block that fails to parse",
+        [("references.bib", "@article{buist2008no,", "@article{buist2008no")],
+        ["references.bib:54: BibTeX syntax error (Expected comma after entry key, but found =): fix this entry, e.g. a missing comma, brace or quote"],
+    ),
+    (
+        "used reference without a year",
+        [("references.bib", "  year         = {2008},\n", "")],
+        ["references.bib:54: entry 'buist2008no' has no usable year: add year = {YYYY} with the four-digit year"],
+    ),
+    (
+        "YAML syntax error",
+        [("data/treatments.yml", "name: The 10% rule", "name: [The 10% rule")],
+        ["data/treatments.yml:11: YAML syntax error: while parsing a flow sequence here, expected ',' or ']', but got ':' at line 12; fix the YAML"],
+    ),
+    (
+        "duplicate YAML key",
+        [("data/treatments.yml", "  category: orthosis", "  category: orthosis\n  category: passive")],
+        ["data/treatments.yml:18: duplicate key 'category' in one entry: keep only one"],
+    ),
+]
+
+
+@pytest.mark.parametrize("edits, expected", [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_each_problem_is_reported_with_its_line(kb, edits, expected):
+    for path, old, new in edits:
+        edit(path, old, new)
+    result = check()
+    assert result.exit_code == 1
+    count = len(expected)
+    assert result.output.splitlines() == expected + [f"{count} problem{'s' if count > 1 else ''} found; nothing was written."]
+
+
+def test_file_that_is_not_utf8(kb):
+    Path("data/conditions.yml").write_bytes("- id: pfps\n  name: Caf\xe9\n".encode("latin-1"))
+    result = check()
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "data/conditions.yml:2: is not UTF-8 (byte 0xe9 cannot be decoded): save the file as UTF-8"
+    )
+
+
+@pytest.mark.parametrize("missing", ["references.bib", "data/treatments.yml"])
+def test_missing_input_file(kb, missing):
+    Path(missing).unlink()
+    result = check()
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{missing}: file not found: create it, or point the command at the right file",
+        "1 problem found; nothing was written.",
+    ]
+
+
+def test_all_problems_are_reported_in_one_run(kb):
+    edit("data/claims.yml", "study: buist2008no", "study: buist2008")
+    edit("data/treatments.yml", "name: The 10% rule", "name: [The 10% rule")
+    Path("data/conditions.yml").write_bytes(b"- id: pfps\n  name: Caf\xe9\n")
+    result = check()
+    assert result.exit_code == 1
+    assert [line.split(":")[0] for line in result.output.splitlines()] == [
+        "data/claims.yml", "data/conditions.yml", "data/treatments.yml", "3 problems found; nothing was written."
+    ]
+
+
+def test_odd_but_valid_input_is_accepted(kb):
+    """A BOM, Windows line endings and trailing spaces are what editors write: not errors."""
+    for path in ["references.bib", "data/claims.yml"]:
+        file = Path(path)
+        text = file.read_text(encoding="utf-8").replace("\n", "  \r\n")
+        file.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    result = check()
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "references.bib and data/ are valid: 6 references, 5 appraised studies, 5 claims, 5 evidence links, 4 treatments\n"
+    )
