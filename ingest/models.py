@@ -3,12 +3,18 @@
 import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from ingest import vocabulary as v
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# Articles often give only a year or a month: YYYY, YYYY-MM or YYYY-MM-DD (quoted or not).
+PartialDate = Annotated[
+    str,
+    BeforeValidator(lambda value: value.isoformat() if isinstance(value, datetime.date) else value),
+    StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
+]
 
 
 def one_of(values) -> type:
@@ -27,7 +33,7 @@ class Source(Strict):
     author: Text | None = None
     publisher: Text | None = None
     url: Text | None = None
-    published: datetime.date | None = None
+    published: PartialDate | None = None
     kind: one_of(v.SOURCE_KINDS)
     conflict_of_interest: Text | None = None
     text_file: Text | None = None

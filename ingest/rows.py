@@ -10,7 +10,7 @@ def table_rows(inputs) -> dict[str, list[dict]]:
     """Rows for every table, keyed by table name, in insertion order (parents first)."""
     authors, study_authors = author_rows(inputs.references)
     return {
-        "sources": [source_row(s) for s in inputs.sources],
+        "sources": [s.model_dump() for s in inputs.sources],
         "conditions": [condition_row(c) for c in inputs.conditions],
         "treatments": [t.model_dump() for t in inputs.treatments],
         "studies": study_rows(inputs.references, inputs.studies),
@@ -23,12 +23,6 @@ def table_rows(inputs) -> dict[str, list[dict]]:
         "vocabulary": vocabulary_rows(),
         "evidence_levels": level_rows(),
     }
-
-
-def source_row(source) -> dict:
-    row = source.model_dump()
-    row["published"] = source.published.isoformat() if source.published else None
-    return row
 
 
 def condition_row(condition) -> dict:

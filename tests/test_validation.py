@@ -44,7 +44,7 @@ CASES = [
     (
         "unknown condition in a study",
         [("data/studies.yml", "condition: running-injuries", "condition: running")],
-        ["data/studies.yml:30: study 'buist2008no': unknown condition 'running': add it to conditions.yml, or use one of its ids"],
+        ["data/studies.yml:29: study 'buist2008no': unknown condition 'running': add it to conditions.yml, or use one of its ids"],
     ),
     (
         "duplicate claim id",
@@ -79,7 +79,7 @@ CASES = [
     (
         "design outside its set",
         [("data/studies.yml", "design: rct", "design: trial")],
-        ["data/studies.yml:27: study 'buist2008no': design 'trial' is not allowed: use one of 'systematic-review', 'rct', 'non-randomised-trial', 'cohort', 'case-control', 'cross-sectional', 'case-series', 'lab-study', 'narrative-review', 'consensus-statement', 'guideline' or 'expert-opinion'"],
+        ["data/studies.yml:26: study 'buist2008no': design 'trial' is not allowed: use one of 'systematic-review', 'rct', 'non-randomised-trial', 'cohort', 'case-control', 'cross-sectional', 'case-series', 'lab-study', 'narrative-review', 'consensus-statement', 'guideline' or 'expert-opinion'"],
     ),
     (
         "evidence level outside 1-5",
@@ -94,7 +94,7 @@ CASES = [
     (
         "levelled design without a level",
         [("data/studies.yml", "  evidence_level: 2\n  population: 532", "  population: 532")],
-        ["data/studies.yml:26: study 'buist2008no': missing evidence_level for a rct: add it (usually 2 in OCEBM-2011)"],
+        ["data/studies.yml:25: study 'buist2008no': missing evidence_level for a rct: add it (usually 2 in OCEBM-2011)"],
     ),
     (
         "wrong type",
@@ -111,7 +111,7 @@ CASES = [
         [("data/studies.yml", "- key: buist2008no", "- key: buist2008no-unused")],
         [
             "data/claims.yml:59: claim 'lombard-ten-percent': study 'buist2008no' has no appraisal: add an entry with key: buist2008no to studies.yml",
-            "data/studies.yml:26: study 'buist2008no-unused' is not in references.bib: add the reference there, or fix the citekey",
+            "data/studies.yml:25: study 'buist2008no-unused' is not in references.bib: add the reference there, or fix the citekey",
         ],
     ),
     (

@@ -1,0 +1,214 @@
+"""The built database: whole rows of every table and view, and builds that fail change nothing."""
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import sqlite_utils
+
+from ingest.build import build_database
+from ingest.schema import TABLES, VIEWS
+from ingest.validate import read_inputs
+
+from conftest import FIXTURE_KB, REPO
+
+
+def rows(db_path: Path, sql: str) -> list[dict]:
+    return list(sqlite_utils.Database(db_path).query(sql))
+
+
+def test_sources(fixture_db):
+    assert rows(fixture_db, "select * from sources") == [
+        {
+            "id": "orthoregen-runners-knee", "title": "Runner’s Knee Pain", "author": None,
+            "publisher": "OrthoRegen", "url": None, "published": None, "kind": "clinic",
+            "conflict_of_interest": "Sells the injections it recommends.",
+            "text_file": "sources/orthoregen-runners-knee.txt",
+        },
+        {
+            "id": "lombard-pfps-runners",
+            "title": "Understanding and Overcoming Patellofemoral Pain Syndrome in Runners: Causes and Remedies",
+            "author": "Ben Lombard", "publisher": None, "url": None, "published": "2025-12-17", "kind": "blog",
+            "conflict_of_interest": None, "text_file": "sources/lombard-pfps-runners.txt",
+        },
+    ]
+
+
+def test_study_row_joins_bibtex_and_appraisal(fixture_db):
+    [study] = rows(fixture_db, "select * from studies where key = 'uslu2024dextrose'")
+    bibtex = study.pop("bibtex")
+    assert bibtex.startswith("@article{uslu2024dextrose,\n  author       = {Y{\\i}ld{\\i}r{\\i}m Uslu, E.},")
+    assert study == {
+        "key": "uslu2024dextrose", "entry_type": "article", "short_citation": "Yıldırım Uslu 2024",
+        "title": "Is Dextrose Prolotherapy More Effective Than Steroids in the Treatment of Distal Semimembranous Tendinopathy?",
+        "authors": "Yıldırım Uslu, E.", "year": 2024, "journal": "Cureus", "volume": "16", "number": "10",
+        "pages": "e70663", "doi": "10.7759/cureus.70663", "pmid": "39493165", "pmcid": "PMC11528132",
+        "url": "https://doi.org/10.7759/cureus.70663", "abstract": None, "design": "non-randomised-trial",
+        "evidence_level": 3, "level_scheme": "OCEBM-2011",
+        "population": "25 patients with distal semimembranosus tendinopathy.",
+        "condition_id": "distal-semimembranosus-tendinopathy", "n_participants": 25, "retracted": 0,
+        "metadata_status": "verified", "verified_at": None, "note": None,
+    }
+
+
+def test_study_citations_and_unlevelled_designs(fixture_db):
+    assert rows(fixture_db, "select key, short_citation, pages, design, evidence_level, level_scheme, verified_at from studies") == [
+        {"key": "katz2024advanced", "short_citation": "Katz et al. 2024", "pages": "589–615", "design": "narrative-review", "evidence_level": None, "level_scheme": None, "verified_at": None},
+        {"key": "uslu2024dextrose", "short_citation": "Yıldırım Uslu 2024", "pages": "e70663", "design": "non-randomised-trial", "evidence_level": 3, "level_scheme": "OCEBM-2011", "verified_at": None},
+        {"key": "chalidis2025role", "short_citation": "Chalidis et al. 2025", "pages": "9006", "design": "systematic-review", "evidence_level": 4, "level_scheme": "OCEBM-2011", "verified_at": None},
+        {"key": "smith2015knee", "short_citation": "Smith et al. 2015", "pages": "CD010513", "design": None, "evidence_level": None, "level_scheme": None, "verified_at": None},
+        {"key": "buist2008no", "short_citation": "Buist et al. 2008", "pages": "33–39", "design": "rct", "evidence_level": 2, "level_scheme": "OCEBM-2011", "verified_at": json.dumps(["https://pubmed.ncbi.nlm.nih.gov/17940147/"])},
+        {"key": "bennell2021effect", "short_citation": "Bennell et al. 2021", "pages": "2021–2030", "design": "rct", "evidence_level": 2, "level_scheme": "OCEBM-2011", "verified_at": None},
+    ]
+
+
+def test_authors_are_ordered_and_shared(fixture_db):
+    assert rows(fixture_db, """
+        select a.name, a.family, a.given, sa.position from study_authors sa join authors a on a.id = sa.author_id
+        where sa.study_key in ('chalidis2025role', 'smith2015knee') order by sa.study_key, sa.position""") == [
+        {"name": "Chalidis, Byron", "family": "Chalidis", "given": "Byron", "position": 1},
+        {"name": "Pitsilos, Charalampos", "family": "Pitsilos", "given": "Charalampos", "position": 2},
+        {"name": "Davitis, Vasileios", "family": "Davitis", "given": "Vasileios", "position": 3},
+        {"name": "Smith, Toby O.", "family": "Smith", "given": "Toby O.", "position": 1},
+    ]
+    assert rows(fixture_db, "select authors from studies where key = 'smith2015knee'") == [{"authors": "Smith, Toby O.; et al."}]
+
+
+def test_claims_and_their_links(fixture_db):
+    assert rows(fixture_db, "select id, source_id, position, claim_type, condition_id from claims") == [
+        {"id": "ortho-prp-chondromalacia", "source_id": "orthoregen-runners-knee", "position": 1, "claim_type": "treatment-benefit", "condition_id": "chondromalacia-patellae"},
+        {"id": "ortho-regenerative-relieves-pfps", "source_id": "orthoregen-runners-knee", "position": 2, "claim_type": "treatment-benefit", "condition_id": "pfps"},
+        {"id": "ortho-prp-safe-akp", "source_id": "orthoregen-runners-knee", "position": 3, "claim_type": "treatment-benefit", "condition_id": "anterior-knee-pain"},
+        {"id": "lombard-ten-percent", "source_id": "lombard-pfps-runners", "position": 4, "claim_type": "prevention", "condition_id": "pfps"},
+        {"id": "lombard-stairs-pain", "source_id": "lombard-pfps-runners", "position": 5, "claim_type": "symptom", "condition_id": "pfps"},
+    ]
+    assert rows(fixture_db, "select * from claim_treatments") == [
+        {"claim_id": "ortho-prp-chondromalacia", "treatment_id": "prp"},
+        {"claim_id": "ortho-regenerative-relieves-pfps", "treatment_id": "prp"},
+        {"claim_id": "ortho-regenerative-relieves-pfps", "treatment_id": "prolotherapy"},
+        {"claim_id": "ortho-prp-safe-akp", "treatment_id": "prp"},
+        {"claim_id": "lombard-ten-percent", "treatment_id": "ten-percent-rule"},
+    ]
+    assert rows(fixture_db, "select * from claim_tags") == [
+        {"claim_id": "ortho-prp-chondromalacia", "tag": "injection"},
+        {"claim_id": "ortho-prp-chondromalacia", "tag": "regenerative"},
+        {"claim_id": "lombard-ten-percent", "tag": "training-load"},
+    ]
+    assert rows(fixture_db, "select * from claim_evidence where claim_id = 'ortho-prp-chondromalacia'") == [
+        {"claim_id": "ortho-prp-chondromalacia", "study_key": "katz2024advanced", "relation": "mixed", "directness": "direct",
+         "cited_by_source": 1, "finding": "Evidence for PRP in chondromalacia is limited.", "note": None},
+        {"claim_id": "ortho-prp-chondromalacia", "study_key": "bennell2021effect", "relation": "contradicts",
+         "directness": "indirect-population", "cited_by_source": 0,
+         "finding": "PRP was no better than saline injection in knee osteoarthritis.", "note": "Knee osteoarthritis, not chondromalacia."},
+    ]
+
+
+def test_evidence_table_has_a_row_per_treatment_claim_and_study(fixture_db):
+    assert rows(fixture_db, "select treatment_id, claim_id, study, evidence_level, relation, directness, cited_by_source from evidence_table order by claim_id, treatment_id, study") == [
+        {"treatment_id": None, "claim_id": "lombard-stairs-pain", "study": None, "evidence_level": None, "relation": None, "directness": None, "cited_by_source": None},
+        {"treatment_id": "ten-percent-rule", "claim_id": "lombard-ten-percent", "study": "Buist et al. 2008", "evidence_level": 2, "relation": "contradicts", "directness": "indirect-population", "cited_by_source": 0},
+        {"treatment_id": "prp", "claim_id": "ortho-prp-chondromalacia", "study": "Bennell et al. 2021", "evidence_level": 2, "relation": "contradicts", "directness": "indirect-population", "cited_by_source": 0},
+        {"treatment_id": "prp", "claim_id": "ortho-prp-chondromalacia", "study": "Katz et al. 2024", "evidence_level": None, "relation": "mixed", "directness": "direct", "cited_by_source": 1},
+        {"treatment_id": "prp", "claim_id": "ortho-prp-safe-akp", "study": "Chalidis et al. 2025", "evidence_level": 4, "relation": "supports", "directness": "direct", "cited_by_source": 1},
+        {"treatment_id": "prolotherapy", "claim_id": "ortho-regenerative-relieves-pfps", "study": "Yıldırım Uslu 2024", "evidence_level": 3, "relation": "supports", "directness": "indirect-population", "cited_by_source": 1},
+        {"treatment_id": "prp", "claim_id": "ortho-regenerative-relieves-pfps", "study": "Yıldırım Uslu 2024", "evidence_level": 3, "relation": "supports", "directness": "indirect-population", "cited_by_source": 1},
+    ]
+
+
+def test_treatment_summary(fixture_db):
+    assert rows(fixture_db, "select * from treatment_summary order by treatment_id") == [
+        {"treatment_id": "knee-brace", "treatment": "Knee brace", "category": "orthosis", "claims": 0,
+         "supporting_studies": 0, "contradicting_studies": 0, "mixed_studies": 0, "direct_studies": 0, "indirect_studies": 0,
+         "best_evidence_level": None, "best_direct_support_level": None, "best_direct_contradiction_level": None, "verdict": "no evidence"},
+        {"treatment_id": "prolotherapy", "treatment": "Dextrose prolotherapy", "category": "injection", "claims": 1,
+         "supporting_studies": 1, "contradicting_studies": 0, "mixed_studies": 0, "direct_studies": 0, "indirect_studies": 1,
+         "best_evidence_level": 3, "best_direct_support_level": None, "best_direct_contradiction_level": None, "verdict": "indirect only"},
+        {"treatment_id": "prp", "treatment": "Platelet-rich plasma (PRP) injection", "category": "injection", "claims": 3,
+         "supporting_studies": 2, "contradicting_studies": 1, "mixed_studies": 1, "direct_studies": 2, "indirect_studies": 2,
+         "best_evidence_level": 2, "best_direct_support_level": 4, "best_direct_contradiction_level": None, "verdict": "weak"},
+        {"treatment_id": "ten-percent-rule", "treatment": "The 10% rule", "category": "education-and-load", "claims": 1,
+         "supporting_studies": 0, "contradicting_studies": 1, "mixed_studies": 0, "direct_studies": 0, "indirect_studies": 1,
+         "best_evidence_level": 2, "best_direct_support_level": None, "best_direct_contradiction_level": None, "verdict": "indirect only"},
+    ]
+
+
+def test_foreign_keys_hold_and_are_indexed(fixture_db):
+    connection = sqlite3.connect(fixture_db)
+    assert connection.execute("pragma foreign_key_check").fetchall() == []
+    db = sqlite_utils.Database(connection)
+    assert {(fk.table, fk.column, fk.other_table) for fk in db["claim_evidence"].foreign_keys} == {
+        ("claim_evidence", "claim_id", "claims"), ("claim_evidence", "study_key", "studies"),
+    }
+    indexed = {tuple(index.columns) for index in db["claim_evidence"].indexes}
+    assert ("study_key",) in indexed
+
+
+def test_full_text_search(fixture_db):
+    assert rows(fixture_db, "select claims.id from claims_fts join claims on claims.rowid = claims_fts.rowid where claims_fts match 'stair'") == [
+        {"id": "lombard-stairs-pain"}
+    ]
+    assert rows(fixture_db, "select studies.key from studies_fts join studies on studies.rowid = studies_fts.rowid where studies_fts match 'orthoses'") == [
+        {"key": "smith2015knee"}
+    ]
+
+
+def test_empty_inputs_still_give_the_full_schema(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ["sources", "conditions", "treatments", "studies", "claims"]:
+        (data / f"{name}.yml").write_text("", encoding="utf-8")
+    (tmp_path / "references.bib").write_text("", encoding="utf-8")
+    db_path = tmp_path / "evidence.db"
+    build_database(read_inputs(tmp_path / "references.bib", data), db_path)
+    db = sqlite_utils.Database(db_path)
+    assert set(TABLES) <= set(db.table_names())
+    assert set(VIEWS) <= set(db.view_names())
+    assert rows(db_path, "select count(*) as n from evidence_table") == [{"n": 0}]
+
+
+def run_ingest(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ingest", *args], cwd=cwd, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(REPO), "PATH": ""})
+
+
+def test_failed_build_leaves_the_database_untouched(kb):
+    assert run_ingest("build", cwd=kb).returncode == 0
+    before = (kb / "evidence.db").read_bytes()
+    claims = kb / "data" / "claims.yml"
+    claims.write_text(claims.read_text(encoding="utf-8").replace("relation: mixed", "relation: maybe"), encoding="utf-8")
+
+    result = run_ingest("build", cwd=kb)
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "data/claims.yml:12: claim 'ortho-prp-chondromalacia': evidence[0].relation 'maybe' is not allowed: use one of 'supports', 'contradicts', 'mixed' or 'background'",
+        "1 problem found; evidence.db was not changed.",
+    ]
+    assert (kb / "evidence.db").read_bytes() == before
+    assert sorted(p.name for p in kb.iterdir()) == ["data", "evidence.db", "references.bib"]
+
+
+def test_build_replaces_the_database_and_leaves_no_temporary_files(kb):
+    (kb / "evidence.db").write_bytes(b"an old database")
+    result = run_ingest("build", "--db", "evidence.db", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Built evidence.db: 6 studies, 5 claims, 5 claim evidence, 4 treatments, 6 conditions, 2 sources\n"
+    assert rows(kb / "evidence.db", "select count(*) as n from claims") == [{"n": 5}]
+    assert sorted(p.name for p in kb.iterdir()) == ["data", "evidence.db", "references.bib"]
+
+
+def test_check_writes_nothing(kb):
+    result = run_ingest("check", cwd=kb)
+    assert result.returncode == 0
+    assert not (kb / "evidence.db").exists()
+
+
+def test_the_repository_data_builds(tmp_path):
+    """The real references.bib and data/ are valid and build (the quotes are checked on the way)."""
+    inputs = read_inputs(REPO / "references.bib", REPO / "data")
+    counts = build_database(inputs, tmp_path / "evidence.db")
+    assert counts["claims"] >= 40
+    assert counts["studies"] == 43
