@@ -82,6 +82,7 @@ class Claim(Strict):
     text: Text
     claim_type: one_of(v.CLAIM_TYPES)
     condition: Slug
+    stance: one_of(v.STANCES) = "for"
     treatments: list[Slug] = []
     tags: list[Text] = []
     evidence: list[EvidenceLink] = []

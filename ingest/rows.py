@@ -102,6 +102,7 @@ def claim_row(claim, position: int) -> dict:
         "text": claim.text,
         "claim_type": claim.claim_type,
         "condition_id": claim.condition,
+        "stance": claim.stance,
     }
 
 

@@ -28,7 +28,7 @@ TABLES = {
     ),
     "claims": (
         {"id": str, "source_id": str, "position": int, "quote": str, "text": str, "claim_type": str,
-         "condition_id": str},
+         "condition_id": str, "stance": str},
         "id", [("source_id", "sources", "id"), ("condition_id", "conditions", "id")],
     ),
     "claim_treatments": (
@@ -52,7 +52,7 @@ NOT_NULL = {
     "conditions": {"name"},
     "treatments": {"name", "category"},
     "studies": {"title", "retracted"},
-    "claims": {"source_id", "quote", "text", "claim_type", "condition_id"},
+    "claims": {"source_id", "quote", "text", "claim_type", "condition_id", "stance"},
     "claim_evidence": {"relation", "directness", "cited_by_source", "finding"},
 }
 
@@ -69,6 +69,7 @@ select
   c.id as claim_id,
   c.text as claim,
   c.claim_type,
+  c.stance,
   c.condition_id,
   cond.name as condition,
   c.source_id,
@@ -96,8 +97,14 @@ left join studies s on s.key = e.study_key
 # The verdict rule is documented in metadata.yml (this view's description) and the README.
 TREATMENT_SUMMARY = """
 with links as (
-  select ct.treatment_id, e.study_key, e.relation, e.directness, s.evidence_level
+  -- relation as it bears on the treatment: for a claim that argues against its treatments,
+  -- a study supporting the claim counts against the treatment, and one contradicting it for.
+  select ct.treatment_id, e.study_key, e.directness, s.evidence_level,
+    case when c.stance = 'against' and e.relation = 'supports' then 'contradicts'
+         when c.stance = 'against' and e.relation = 'contradicts' then 'supports'
+         else e.relation end as relation
   from claim_treatments ct
+  join claims c on c.id = ct.claim_id
   join claim_evidence e on e.claim_id = ct.claim_id
   join studies s on s.key = e.study_key
   where e.relation != 'background'

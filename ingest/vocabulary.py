@@ -16,6 +16,13 @@ CLAIM_TYPES = {
     "symptom": "What the condition feels like and what aggravates or eases it.",
 }
 
+# A claim's stance toward the treatments it names: the direction its evidence counts for them.
+STANCES = {
+    "for": "The claim says the treatments it names help (treat, prevent, are safe).",
+    "against": "The claim says the treatments it names do not help, or help only for a while; "
+    "a study that supports such a claim counts against the treatment.",
+}
+
 RELATIONS = {
     "supports": "The study's findings support the claim.",
     "contradicts": "The study's findings contradict the claim.",
@@ -94,6 +101,7 @@ SOURCE_KINDS = {
 # Every coded field with its vocabulary, for the `vocabulary` table.
 VOCABULARIES = {
     "claims.claim_type": CLAIM_TYPES,
+    "claims.stance": STANCES,
     "claim_evidence.relation": RELATIONS,
     "claim_evidence.directness": DIRECTNESS,
     "studies.design": {design: text for design, (text, _) in DESIGNS.items()},

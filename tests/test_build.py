@@ -58,7 +58,7 @@ def test_study_citations_and_unlevelled_designs(fixture_db):
         {"key": "katz2024advanced", "short_citation": "Katz et al. 2024", "pages": "589–615", "design": "narrative-review", "evidence_level": None, "level_scheme": None, "verified_at": None},
         {"key": "uslu2024dextrose", "short_citation": "Yıldırım Uslu 2024", "pages": "e70663", "design": "non-randomised-trial", "evidence_level": 3, "level_scheme": "OCEBM-2011", "verified_at": None},
         {"key": "chalidis2025role", "short_citation": "Chalidis et al. 2025", "pages": "9006", "design": "systematic-review", "evidence_level": 4, "level_scheme": "OCEBM-2011", "verified_at": None},
-        {"key": "smith2015knee", "short_citation": "Smith et al. 2015", "pages": "CD010513", "design": None, "evidence_level": None, "level_scheme": None, "verified_at": None},
+        {"key": "smith2015knee", "short_citation": "Smith et al. 2015", "pages": "CD010513", "design": "systematic-review", "evidence_level": 1, "level_scheme": "OCEBM-2011", "verified_at": None},
         {"key": "buist2008no", "short_citation": "Buist et al. 2008", "pages": "33–39", "design": "rct", "evidence_level": 2, "level_scheme": "OCEBM-2011", "verified_at": json.dumps(["https://pubmed.ncbi.nlm.nih.gov/17940147/"])},
         {"key": "bennell2021effect", "short_citation": "Bennell et al. 2021", "pages": "2021–2030", "design": "rct", "evidence_level": 2, "level_scheme": "OCEBM-2011", "verified_at": None},
     ]
@@ -77,12 +77,13 @@ def test_authors_are_ordered_and_shared(fixture_db):
 
 
 def test_claims_and_their_links(fixture_db):
-    assert rows(fixture_db, "select id, source_id, position, claim_type, condition_id from claims") == [
-        {"id": "ortho-prp-chondromalacia", "source_id": "orthoregen-runners-knee", "position": 1, "claim_type": "treatment-benefit", "condition_id": "chondromalacia-patellae"},
-        {"id": "ortho-regenerative-relieves-pfps", "source_id": "orthoregen-runners-knee", "position": 2, "claim_type": "treatment-benefit", "condition_id": "pfps"},
-        {"id": "ortho-prp-safe-akp", "source_id": "orthoregen-runners-knee", "position": 3, "claim_type": "treatment-benefit", "condition_id": "anterior-knee-pain"},
-        {"id": "lombard-ten-percent", "source_id": "lombard-pfps-runners", "position": 4, "claim_type": "prevention", "condition_id": "pfps"},
-        {"id": "lombard-stairs-pain", "source_id": "lombard-pfps-runners", "position": 5, "claim_type": "symptom", "condition_id": "pfps"},
+    assert rows(fixture_db, "select id, source_id, position, claim_type, condition_id, stance from claims") == [
+        {"id": "ortho-prp-chondromalacia", "source_id": "orthoregen-runners-knee", "position": 1, "claim_type": "treatment-benefit", "condition_id": "chondromalacia-patellae", "stance": "for"},
+        {"id": "ortho-regenerative-relieves-pfps", "source_id": "orthoregen-runners-knee", "position": 2, "claim_type": "treatment-benefit", "condition_id": "pfps", "stance": "for"},
+        {"id": "ortho-prp-safe-akp", "source_id": "orthoregen-runners-knee", "position": 3, "claim_type": "treatment-benefit", "condition_id": "anterior-knee-pain", "stance": "for"},
+        {"id": "lombard-ten-percent", "source_id": "lombard-pfps-runners", "position": 4, "claim_type": "prevention", "condition_id": "pfps", "stance": "for"},
+        {"id": "lombard-stairs-pain", "source_id": "lombard-pfps-runners", "position": 5, "claim_type": "symptom", "condition_id": "pfps", "stance": "for"},
+        {"id": "ortho-brace-only-temporary", "source_id": "orthoregen-runners-knee", "position": 6, "claim_type": "treatment-benefit", "condition_id": "pfps", "stance": "against"},
     ]
     assert rows(fixture_db, "select * from claim_treatments") == [
         {"claim_id": "ortho-prp-chondromalacia", "treatment_id": "prp"},
@@ -90,6 +91,7 @@ def test_claims_and_their_links(fixture_db):
         {"claim_id": "ortho-regenerative-relieves-pfps", "treatment_id": "prolotherapy"},
         {"claim_id": "ortho-prp-safe-akp", "treatment_id": "prp"},
         {"claim_id": "lombard-ten-percent", "treatment_id": "ten-percent-rule"},
+        {"claim_id": "ortho-brace-only-temporary", "treatment_id": "knee-brace"},
     ]
     assert rows(fixture_db, "select * from claim_tags") == [
         {"claim_id": "ortho-prp-chondromalacia", "tag": "injection"},
@@ -109,6 +111,7 @@ def test_evidence_table_has_a_row_per_treatment_claim_and_study(fixture_db):
     assert rows(fixture_db, "select treatment_id, claim_id, study, evidence_level, relation, directness, cited_by_source from evidence_table order by claim_id, treatment_id, study") == [
         {"treatment_id": None, "claim_id": "lombard-stairs-pain", "study": None, "evidence_level": None, "relation": None, "directness": None, "cited_by_source": None},
         {"treatment_id": "ten-percent-rule", "claim_id": "lombard-ten-percent", "study": "Buist et al. 2008", "evidence_level": 2, "relation": "contradicts", "directness": "indirect-population", "cited_by_source": 0},
+        {"treatment_id": "knee-brace", "claim_id": "ortho-brace-only-temporary", "study": "Smith et al. 2015", "evidence_level": 1, "relation": "supports", "directness": "direct", "cited_by_source": 0},
         {"treatment_id": "prp", "claim_id": "ortho-prp-chondromalacia", "study": "Bennell et al. 2021", "evidence_level": 2, "relation": "contradicts", "directness": "indirect-population", "cited_by_source": 0},
         {"treatment_id": "prp", "claim_id": "ortho-prp-chondromalacia", "study": "Katz et al. 2024", "evidence_level": None, "relation": "mixed", "directness": "direct", "cited_by_source": 1},
         {"treatment_id": "prp", "claim_id": "ortho-prp-safe-akp", "study": "Chalidis et al. 2025", "evidence_level": 4, "relation": "supports", "directness": "direct", "cited_by_source": 1},
@@ -118,10 +121,11 @@ def test_evidence_table_has_a_row_per_treatment_claim_and_study(fixture_db):
 
 
 def test_treatment_summary(fixture_db):
+    """A study that supports a claim *against* a treatment (knee brace) counts as contradicting it."""
     assert rows(fixture_db, "select * from treatment_summary order by treatment_id") == [
-        {"treatment_id": "knee-brace", "treatment": "Knee brace", "category": "orthosis", "claims": 0,
-         "supporting_studies": 0, "contradicting_studies": 0, "mixed_studies": 0, "direct_studies": 0, "indirect_studies": 0,
-         "best_evidence_level": None, "best_direct_support_level": None, "best_direct_contradiction_level": None, "verdict": "no evidence"},
+        {"treatment_id": "knee-brace", "treatment": "Knee brace", "category": "orthosis", "claims": 1,
+         "supporting_studies": 0, "contradicting_studies": 1, "mixed_studies": 0, "direct_studies": 1, "indirect_studies": 0,
+         "best_evidence_level": 1, "best_direct_support_level": None, "best_direct_contradiction_level": 1, "verdict": "contradicted"},
         {"treatment_id": "prolotherapy", "treatment": "Dextrose prolotherapy", "category": "injection", "claims": 1,
          "supporting_studies": 1, "contradicting_studies": 0, "mixed_studies": 0, "direct_studies": 0, "indirect_studies": 1,
          "best_evidence_level": 3, "best_direct_support_level": None, "best_direct_contradiction_level": None, "verdict": "indirect only"},
@@ -195,8 +199,8 @@ def test_build_replaces_the_database_and_leaves_no_temporary_files(kb):
     (kb / "evidence.db").write_bytes(b"an old database")
     result = run_ingest("build", "--db", "evidence.db", cwd=kb)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "Built evidence.db: 6 studies, 5 claims, 5 claim evidence, 4 treatments, 6 conditions, 2 sources\n"
-    assert rows(kb / "evidence.db", "select count(*) as n from claims") == [{"n": 5}]
+    assert result.stdout == "Built evidence.db: 6 studies, 6 claims, 6 claim evidence, 4 treatments, 6 conditions, 2 sources\n"
+    assert rows(kb / "evidence.db", "select count(*) as n from claims") == [{"n": 6}]
     assert sorted(p.name for p in kb.iterdir()) == ["data", "evidence.db", "references.bib"]
 
 

@@ -104,7 +104,7 @@ CASES = [
     (
         "unknown field",
         [("data/claims.yml", "tags: [training-load]", "tag: [training-load]")],
-        ["data/claims.yml:57: claim 'lombard-ten-percent': unknown field 'tag': remove it or fix its spelling (fields: id, source, quote, text, claim_type, condition, treatments, tags, evidence)"],
+        ["data/claims.yml:57: claim 'lombard-ten-percent': unknown field 'tag': remove it or fix its spelling (fields: id, source, quote, text, claim_type, condition, stance, treatments, tags, evidence)"],
     ),
     (
         "linked study with no appraisal",
@@ -192,5 +192,5 @@ def test_odd_but_valid_input_is_accepted(kb):
     result = check()
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "references.bib and data/ are valid: 6 references, 5 appraised studies, 5 claims, 5 evidence links, 4 treatments\n"
+        "references.bib and data/ are valid: 6 references, 6 appraised studies, 6 claims, 6 evidence links, 4 treatments\n"
     )
