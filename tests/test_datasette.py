@@ -1,0 +1,156 @@
+"""The database as served: the repo's real metadata.yml in a real Datasette, via its test client."""
+
+import pytest
+import sqlite_utils
+
+from conftest import REPO
+
+
+async def get_rows(datasette, path: str) -> list[dict]:
+    response = await datasette.client.get(path)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+# Each canned query with parameters, and the exact rows it returns on the fixture database.
+CANNED = {
+    "evidence_for_treatment": (
+        "treatment=prolotherapy",
+        [{"treatment": "Dextrose prolotherapy", "claim": "PRP and prolotherapy relieve the pain of runner's knee.",
+          "source": "Runner’s Knee Pain", "study": "Yıldırım Uslu 2024", "year": 2024, "design": "non-randomised-trial",
+          "evidence_level": 3, "relation": "supports", "directness": "indirect-population", "cited_by_source": 1,
+          "finding": "Dextrose prolotherapy reduced pain in distal semimembranosus tendinopathy.",
+          "doi": "10.7759/cureus.70663", "claim_id": "ortho-regenerative-relieves-pfps", "study_key": "uslu2024dextrose"}],
+    ),
+    "studies_for_claim": (
+        "claim=ortho-prp-chondromalacia",
+        [
+            {"claim": "PRP is a promising treatment for chondromalacia patellae.", "study": "Bennell et al. 2021",
+             "title": "Effect of Intra-articular Platelet-Rich Plasma vs Placebo Injection on Pain and Medial Tibial Cartilage Volume in Patients With Knee Osteoarthritis: The RESTORE Randomized Clinical Trial",
+             "design": "rct", "evidence_level": 2, "relation": "contradicts", "directness": "indirect-population",
+             "cited_by_source": 0, "finding": "PRP was no better than saline injection in knee osteoarthritis.",
+             "note": "Knee osteoarthritis, not chondromalacia.", "doi": "10.1001/jama.2021.19415", "study_key": "bennell2021effect"},
+            {"claim": "PRP is a promising treatment for chondromalacia patellae.", "study": "Katz et al. 2024",
+             "title": "Advanced Non-Operative Interventions for Anterior Knee Pain", "design": "narrative-review",
+             "evidence_level": None, "relation": "mixed", "directness": "direct", "cited_by_source": 1,
+             "finding": "Evidence for PRP in chondromalacia is limited.", "note": None,
+             "doi": "10.1007/s12178-024-09930-x", "study_key": "katz2024advanced"},
+        ],
+    ),
+    "claims_from_source": (
+        "source=lombard-pfps-runners",
+        [
+            {"claim_id": "lombard-ten-percent", "claim_type": "prevention",
+             "quote": "Gradually increase volume and intensity by no more than 10% per week.",
+             "text": "Increasing running volume by no more than 10% a week prevents injury.",
+             "supporting": 0, "contradicting": 1, "studies": 1},
+            {"claim_id": "lombard-stairs-pain", "claim_type": "symptom",
+             "quote": "Many runners experience discomfort that worsens when going up or down stairs after a run",
+             "text": "Pain from runner's knee worsens on stairs.", "supporting": None, "contradicting": None, "studies": 0},
+        ],
+    ),
+    "claims_without_support": (
+        "",
+        [
+            {"claim_id": "lombard-ten-percent", "source_id": "lombard-pfps-runners", "claim_type": "prevention",
+             "text": "Increasing running volume by no more than 10% a week prevents injury.", "linked_studies": 1, "contradicting": 1},
+            {"claim_id": "lombard-stairs-pain", "source_id": "lombard-pfps-runners", "claim_type": "symptom",
+             "text": "Pain from runner's knee worsens on stairs.", "linked_studies": 0, "contradicting": None},
+            {"claim_id": "ortho-prp-chondromalacia", "source_id": "orthoregen-runners-knee", "claim_type": "treatment-benefit",
+             "text": "PRP is a promising treatment for chondromalacia patellae.", "linked_studies": 2, "contradicting": 1},
+        ],
+    ),
+    "claims_only_indirect_support": (
+        "",
+        [{"claim_id": "ortho-regenerative-relieves-pfps", "source_id": "orthoregen-runners-knee", "condition_id": "pfps",
+          "text": "PRP and prolotherapy relieve the pain of runner's knee.",
+          "supporting_studies": "Yıldırım Uslu 2024 (indirect-population)"}],
+    ),
+    "search": (
+        "q=injection",
+        [
+            {"kind": "study", "id": "bennell2021effect",
+             "title": "Effect of Intra-articular Platelet-Rich Plasma vs Placebo Injection on Pain and Medial Tibial Cartilage Volume in Patients With Knee Osteoarthritis: The RESTORE Randomized Clinical Trial",
+             "detail": "Bennell et al. 2021"},
+        ],
+    ),
+}
+
+
+def test_every_canned_query_is_tested(metadata):
+    assert set(metadata["databases"]["evidence"]["queries"]) == set(CANNED)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("name", sorted(CANNED))
+async def test_canned_query_rows(datasette, name):
+    params, expected = CANNED[name]
+    rows = await get_rows(datasette, f"/evidence/{name}.json?_shape=array&{params}")
+    for row in rows:
+        row.pop("rank", None)  # bm25 scores are floats that depend on corpus statistics
+    assert rows == expected
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("query", ["", "   ", '"unbalanced', "knee (", "AND OR NOT", "*"])
+async def test_search_survives_any_input(datasette, query):
+    response = await datasette.client.get("/evidence/search.json", params={"q": query, "_shape": "array"})
+    assert response.status_code == 200
+    assert isinstance(response.json(), list)
+
+
+@pytest.mark.asyncio
+async def test_search_stems_and_finds_claims(datasette):
+    rows = await get_rows(datasette, "/evidence/search.json?_shape=array&q=stair")
+    assert [(row["kind"], row["id"]) for row in rows] == [("claim", "lombard-stairs-pain")]
+
+
+@pytest.mark.asyncio
+async def test_empty_treatment_returns_nothing(datasette):
+    assert await get_rows(datasette, "/evidence/evidence_for_treatment.json?_shape=array&treatment=") == []
+
+
+@pytest.mark.asyncio
+async def test_evidence_table_filtered_by_treatment(datasette):
+    rows = await get_rows(datasette, "/evidence/evidence_table.json?_shape=array&treatment_id=prp&_sort=claim_id")
+    assert [(row["claim_id"], row["study_key"], row["directness"]) for row in rows] == [
+        ("ortho-prp-chondromalacia", "katz2024advanced", "direct"),
+        ("ortho-prp-chondromalacia", "bennell2021effect", "indirect-population"),
+        ("ortho-prp-safe-akp", "chalidis2025role", "direct"),
+        ("ortho-regenerative-relieves-pfps", "uslu2024dextrose", "indirect-population"),
+    ]
+
+
+@pytest.mark.asyncio
+async def test_pages_render_with_descriptions_and_labels(datasette):
+    home = await datasette.client.get("/")
+    assert home.status_code == 200
+    assert "Runner&#39;s knee evidence" in home.text or "Runner's knee evidence" in home.text
+    table = await datasette.client.get("/evidence/claim_evidence")
+    assert "One row per link between a claim and a study." in table.text
+    # label columns make foreign keys readable: the study appears by its short citation
+    assert "Katz et al. 2024" in table.text
+    row = await datasette.client.get("/evidence/studies/uslu2024dextrose")
+    assert row.status_code == 200
+    assert "Is Dextrose Prolotherapy More Effective Than Steroids" in row.text
+
+
+@pytest.mark.asyncio
+async def test_facets_from_metadata(datasette):
+    data = await get_rows(datasette, "/evidence/claim_evidence.json")
+    assert set(data["facet_results"]) == {"relation", "directness", "cited_by_source"}
+
+
+def test_every_table_view_and_column_is_described(metadata, fixture_db):
+    tables = metadata["databases"]["evidence"]["tables"]
+    db = sqlite_utils.Database(fixture_db)
+    for name in [t for t in db.table_names() if "_fts" not in t and t != "sqlite_stat1"] + db.view_names():
+        assert tables.get(name, {}).get("description"), f"{name} has no description"
+        columns = [c.name for c in (db[name] if name in db.table_names() else db.view(name)).columns]
+        missing = [c for c in columns if c not in tables[name].get("columns", {})]
+        assert not missing, f"{name}: columns without a description: {missing}"
+        assert not set(tables[name].get("columns", {})) - set(columns), f"{name}: described columns that do not exist"
+
+
+def test_metadata_has_the_top_level_fields(metadata):
+    assert {"title", "description_html", "license", "license_url", "source", "about"} <= set(metadata)
