@@ -39,12 +39,18 @@ class _LineLoader(yaml.SafeLoader):
         entry = Entry()
         entry.line = node.start_mark.line + 1
         entry.key_lines = {}
+        # Keys merged in with '<<: *anchor' come first and may be overridden; only keys written
+        # out twice in the entry itself are duplicates.
+        written = {id(key) for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge"}
         self.flatten_mapping(node)
+        seen = set()
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=deep)
             line = key_node.start_mark.line + 1
-            if key in entry:
-                self.duplicate_keys.append((line, key))
+            if id(key_node) in written:
+                if key in seen:
+                    self.duplicate_keys.append((line, key))
+                seen.add(key)
             entry[key] = self.construct_object(value_node, deep=deep)
             entry.key_lines[key] = line
         return entry

@@ -1,0 +1,149 @@
+"""Parsing references.bib: LaTeX to Unicode, names split, messy real-world exports, failed blocks."""
+
+from pathlib import Path
+
+import pytest
+
+from ingest.bibtex import Name, decode_latex, parse_bibtex, year_of
+from ingest.problems import InputError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "bibtex"
+
+
+@pytest.mark.parametrize("latex, text", [
+    ("Plain title", "Plain title"),
+    (r"Syst\`emes Compl\`etement Int\'egrables", "Systèmes Complètement Intégrables"),
+    (r"Y{\i}ld{\i}r{\i}m", "Yıldırım"),
+    (r"The Role of Platelet-Rich Plasma ({PRP})", "The Role of Platelet-Rich Plasma (PRP)"),
+    (r"Journal of Orthopaedic \& Sports Physical Therapy", "Journal of Orthopaedic & Sports Physical Therapy"),
+    ("589--615", "589–615"),
+    (r"{\v R}eh{\r u}{\v r}ek", "Řehůřek"),
+    (r"V{\~u} Ng{\d o}c", "Vũ Ngọc"),
+])
+def test_decode_latex(latex, text):
+    assert decode_latex(latex) == text
+
+
+def write_bib(tmp_path, text: str) -> Path:
+    path = tmp_path / "references.bib"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("author, names", [
+    ("Katz, Nicole B. and Borg-Stein, Joanne", [Name("Katz", "Nicole B."), Name("Borg-Stein", "Joanne")]),
+    ("van der Heijden, R. A.", [Name("van der Heijden", "R. A.")]),
+    ("Jean de la Fontaine", [Name("de la Fontaine", "Jean")]),
+    ("{World Health Organization}", [Name("World Health Organization")]),
+    ("Bennett, Jr., Frank G.", [Name("Bennett", "Frank G., Jr.")]),
+    (r"Y{\i}ld{\i}r{\i}m Uslu, E.", [Name("Yıldırım Uslu", "E.")]),
+])
+def test_author_names_are_split_and_decoded(tmp_path, author, names):
+    [reference], problems, _ = parse_bibtex(write_bib(tmp_path, f"@article{{k, author = {{{author}}}, title = {{T}}, year = 2020}}"))
+    assert problems == []
+    assert reference.authors == names
+    assert reference.more_authors is False
+
+
+def test_and_others_is_not_an_author():
+    [reference], _, _ = parse_bibtex(FIXTURES / "bbt-import_92_and-others.bib")
+    assert reference.authors == [Name("Madelung", "O.")]
+    assert reference.more_authors is True
+    assert reference.fields["booktitle"] == "Landolt-Börnstein"
+    assert reference.fields["doi"] == "10.1007/10681727_56"
+
+
+def test_identifiers_are_kept_exactly():
+    """A '%' in a URL is not a LaTeX comment: identifiers are not decoded."""
+    [reference], _, _ = parse_bibtex(FIXTURES / "bbt-export_1966_percent-encoded-url.bib")
+    assert reference.fields["url"] == "http://courses.media.mit.edu/2004spring/mas966/Ogden%20Richards%201923.pdf"
+
+
+def test_accents_in_real_exports():
+    [vietnamese], _, _ = parse_bibtex(FIXTURES / "bbt-export_977_vietnamese-latex-accents.bib")
+    assert vietnamese.authors == [Name("Vũ Ngọc", "San")]
+    assert vietnamese.fields["title"].startswith("Formes Normales Semi-Classiques Des Systèmes Complètement Intégrables")
+    [rehurek], _, _ = parse_bibtex(FIXTURES / "bbt-import_1115_ring-above-accent.bib")
+    assert rehurek.authors == [Name("Řehůřek", "Radim"), Name("Sojka", "Petr")]
+    assert rehurek.fields["title"] == "Software Framework for Topic Modelling with Large Corpora"
+    assert year_of(rehurek) == 2010
+
+
+def test_cyrillic_and_name_parts():
+    references, problems, _ = parse_bibtex(FIXTURES / "pybtex_cyrillic.bib")
+    assert problems == []
+    by_key = {r.key: r for r in references}
+    assert by_key["viktorov-metodoj"].authors == [Name("Викторов", "Михаил Маркович")]
+    assert by_key["test-inbook"].authors == [Name("Jackson", "Péter")]
+    assert by_key["test-inbook"].fields["url"] == "https://example.com/Peter%20Jackson.html"
+
+
+def test_biblatex_export_fields():
+    """Better BibTeX's BibLaTeX flavour: date instead of year, corporate authors, particles."""
+    references, problems, _ = parse_bibtex(FIXTURES / "bbt-export_313_particles-corporate-biblatex.bib")
+    assert problems == []
+    assert len(references) == 53
+    census = next(r for r in references if r.authors == [Name("U.S. Bureau of the Census")])
+    assert census.key
+    bennett = next(r for r in references if r.authors and r.authors[0].family == "Bennett")
+    assert bennett.authors == [Name("Bennett", "Frank G., Jr.")]
+
+
+def test_pubmed_export_keeps_ids():
+    references, problems, _ = parse_bibtex(FIXTURES / "bbt-export_1112_pubmed-medical.bib")
+    assert problems == []
+    assert all("pmid" in r.fields and "doi" in r.fields for r in references)
+
+
+def test_bom_is_accepted():
+    references, problems, _ = parse_bibtex(FIXTURES / "bibtexparser-v1_article_start_with_bom.bib")
+    assert problems == [] and len(references) == 1
+
+
+@pytest.mark.parametrize("text, year", [("2019", 2019), ("January 1978", 1978), ("2013-05-01", 2013), ("n.d.", None), ("2019/2020", None)])
+def test_year_of(tmp_path, text, year):
+    [reference], _, _ = parse_bibtex(write_bib(tmp_path, f"@misc{{k, title = {{T}}, year = {{{text}}}}}"))
+    assert year_of(reference) == year
+
+
+def test_failed_blocks_are_problems_with_lines(tmp_path):
+    path = write_bib(tmp_path, (
+        "@article{good, title = {A}, year = 2020}\n"
+        "\n"
+        "@article{broken\n"
+        "  title = {B}}\n"
+        "@article{good, title = {Again}, year = 2021}\n"
+        "@article{twice, title = {C}, title = {D}, year = 2020}\n"
+        "@article{names, author = {Smith, John, Jr, extra, more}, title = {E}, year = 2020}\n"
+    ))
+    references, problems, failed_keys = parse_bibtex(path)
+    assert [r.key for r in references] == ["good"]
+    assert [str(p) for p in problems] == [
+        f"{path}:3: BibTeX syntax error (Expected comma after entry key, but found =): fix this entry, e.g. a missing comma, brace or quote",
+        f"{path}:5: duplicate citekey 'good' (first used at line 1): give each entry its own key, or delete the duplicate",
+        f"{path}:6: entry 'twice' sets title more than once: keep one of each",
+        f"{path}:7: entry 'names': Cannot split the following name `Smith, John, Jr, extra, more` into parts: Too many commas: fix the names (separate people with \" and \")",
+    ]
+    assert failed_keys == {"broken", "good", "twice", "names"}
+
+
+def test_real_export_with_syntax_error():
+    _, problems, _ = parse_bibtex(FIXTURES / "bbt-import_endnote-export.bib")
+    assert [(p.line, p.message) for p in problems] == [
+        (2, "BibTeX syntax error (Expected comma after entry key, but found =): fix this entry, e.g. a missing comma, brace or quote"),
+    ]
+
+
+def test_real_export_with_duplicate_key():
+    _, problems, _ = parse_bibtex(FIXTURES / "bbt-import_1350_german-duplicate-key.bib")
+    assert [p.message for p in problems] == [
+        "duplicate citekey 'schiffer2005a' (first used at line 1): give each entry its own key, or delete the duplicate",
+    ]
+
+
+def test_file_in_another_encoding_is_refused():
+    with pytest.raises(InputError) as error:
+        parse_bibtex(FIXTURES / "bibtexparser_gbk-encoded.bib")
+    assert [(p.line, p.message) for p in error.value.problems] == [
+        (1, "is not UTF-8 (byte 0xbf cannot be decoded): save the file as UTF-8"),
+    ]

@@ -1,0 +1,55 @@
+"""Reading the curated YAML: lines kept for messages, and YAML that must be refused."""
+
+import pytest
+
+from ingest.problems import InputError
+from ingest.yamlfile import read_yaml_list
+
+
+def read(tmp_path, text: str, encoding: str = "utf-8"):
+    path = tmp_path / "claims.yml"
+    path.write_bytes(text.encode(encoding))
+    return read_yaml_list(path)
+
+
+def problems(tmp_path, text: str) -> list[tuple]:
+    with pytest.raises(InputError) as error:
+        read(tmp_path, text)
+    return [(p.line, p.message) for p in error.value.problems]
+
+
+def test_lines_of_entries_and_nested_fields(tmp_path):
+    entries = read(tmp_path, "# comment\n- id: a\n  evidence:\n    - study: x\n      relation: supports\n\n- id: b\n")
+    assert entries == [{"id": "a", "evidence": [{"study": "x", "relation": "supports"}]}, {"id": "b"}]
+    assert [e.line for e in entries] == [2, 7]
+    assert entries[0].line_of(("evidence", 0, "relation")) == 5
+    assert entries[0].line_of(("evidence", 3, "relation")) == 3  # a path that does not exist stops where it can
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "[]\n"])
+def test_empty_file_is_an_empty_list(tmp_path, text):
+    assert read(tmp_path, text) == []
+
+
+def test_bom_and_windows_line_endings(tmp_path):
+    entries = read(tmp_path, "\ufeff- id: a\r\n  text: b  \r\n")
+    assert entries == [{"id": "a", "text": "b"}]
+
+
+def test_anchors_and_merge_keys_are_plain_data(tmp_path):
+    assert read(tmp_path, "- &base {id: a, kind: blog}\n- <<: *base\n  id: b\n") == [
+        {"id": "a", "kind": "blog"}, {"id": "b", "kind": "blog"},
+    ]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("- id: a\n  id: b\n", [(2, "duplicate key 'id' in one entry: keep only one")]),
+    ("id: a\n", [(1, "must be a YAML list of entries, each starting with '- '")]),
+    ("- id: !!python/object/apply:os.system ['true']\n",
+     [(1, "YAML tag not allowed (could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'): remove the tag; only plain values, lists and mappings are read")]),
+    ("- id: a\n  text: \"unclosed\n- id: b\n",
+     [(2, "YAML syntax error: while scanning a quoted scalar here, found unexpected end of stream at line 4; fix the YAML")]),
+    ("- id: a\n   text: b\n", [(2, "YAML syntax error: mapping values are not allowed here; fix the YAML at this line")]),
+])
+def test_refused_yaml(tmp_path, text, expected):
+    assert problems(tmp_path, text) == expected
