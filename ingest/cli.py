@@ -10,11 +10,11 @@ from ingest.problems import InputError
 from ingest.validate import Inputs, read_inputs
 
 bib_option = click.option(
-    "--bib", type=click.Path(path_type=Path), default="references.bib", show_default=True,
+    "--bib", type=click.Path(dir_okay=False, path_type=Path), default="references.bib", show_default=True,
     help="BibTeX file of the studies.",
 )
 data_option = click.option(
-    "--data", type=click.Path(path_type=Path), default="data", show_default=True,
+    "--data", type=click.Path(file_okay=False, path_type=Path), default="data", show_default=True,
     help="Folder of the curated YAML files.",
 )
 
@@ -28,7 +28,7 @@ def cli():
 @cli.command()
 @bib_option
 @data_option
-@click.option("--db", type=click.Path(path_type=Path), default="evidence.db", show_default=True,
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="evidence.db", show_default=True,
               help="SQLite database to write.")
 def build(bib: Path, data: Path, db: Path):
     """Validate the inputs and build the SQLite database.

@@ -35,6 +35,8 @@ def read_text(path: Path) -> str:
         raise InputError([Problem(str(path), None, "is a directory, not a file: point the command at the file")])
     except PermissionError:
         raise InputError([Problem(str(path), None, "cannot be read (permission denied): fix the file's permissions")])
+    except OSError as error:
+        raise InputError([Problem(str(path), None, f"cannot be read ({error.strerror}): check the path")])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

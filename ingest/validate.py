@@ -10,7 +10,7 @@ from ingest import vocabulary as v
 from ingest.bibtex import Reference, parse_bibtex, year_of
 from ingest.models import DATA_FILES, Claim, Condition, Source, Study, Treatment
 from ingest.problems import InputError, Problem, read_text
-from ingest.yamlfile import Entry, read_yaml_list
+from ingest.yamlfile import Entry, Items, read_yaml_list
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,8 @@ def check_entries(path: Path, entries: list, model: type[BaseModel], id_field: s
     checked, first_line_of = [], {}
     for index, entry in enumerate(entries):
         if not isinstance(entry, Entry):
-            problems.append(Problem(str(path), None, f"entry {index + 1} is not a mapping: write it as 'field: value' lines"))
+            line = entries.item_lines[index] if isinstance(entries, Items) else None
+            problems.append(Problem(str(path), line, f"entry {index + 1} is not a mapping: write it as 'field: value' lines"))
             continue
         label = _label(model, entry, id_field)
         try:

@@ -20,12 +20,18 @@ class Entry(dict):
             if isinstance(node, Entry) and step in node:
                 line = node.key_lines.get(step, line)
                 node = node[step]
-            elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            elif isinstance(node, Items) and isinstance(step, int) and step < len(node):
+                line = node.item_lines[step]
                 node = node[step]
-                line = getattr(node, "line", line)
             else:
                 break
         return line
+
+
+class Items(list):
+    """A YAML list that remembers the line of each item."""
+
+    item_lines: list
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -33,7 +39,12 @@ class _LineLoader(yaml.SafeLoader):
 
     def __init__(self, stream):
         super().__init__(stream)
-        self.duplicate_keys: list[tuple[int, str]] = []
+        self.key_problems: list[tuple[int, str]] = []
+
+    def construct_sequence(self, node, deep=False):
+        items = Items(self.construct_object(child, deep=deep) for child in node.value)
+        items.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return items
 
     def construct_mapping(self, node, deep=False):
         entry = Entry()
@@ -47,9 +58,12 @@ class _LineLoader(yaml.SafeLoader):
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=deep)
             line = key_node.start_mark.line + 1
+            if not isinstance(key, (str, int, float, bool)):
+                self.key_problems.append((line, "a key must be a plain name, not a list or mapping: write 'name: value'"))
+                continue
             if id(key_node) in written:
                 if key in seen:
-                    self.duplicate_keys.append((line, key))
+                    self.key_problems.append((line, f"duplicate key '{key}' in one entry: keep only one"))
                 seen.add(key)
             entry[key] = self.construct_object(value_node, deep=deep)
             entry.key_lines[key] = line
@@ -57,6 +71,7 @@ class _LineLoader(yaml.SafeLoader):
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _LineLoader.construct_sequence)
 
 
 def read_yaml_list(path: Path) -> list:
@@ -75,10 +90,7 @@ def read_yaml_list(path: Path) -> list:
         raise InputError([Problem(str(path), None, f"YAML error: {error}")])
     finally:
         loader.dispose()
-    problems = [
-        Problem(str(path), line, f"duplicate key '{key}' in one entry: keep only one")
-        for line, key in loader.duplicate_keys
-    ]
+    problems = [Problem(str(path), line, message) for line, message in loader.key_problems]
     if data is None:
         data = []
     if not isinstance(data, list):

@@ -172,6 +172,18 @@ def test_missing_input_file(kb, missing):
     ]
 
 
+def test_entry_that_is_not_a_mapping(kb):
+    Path("data/treatments.yml").write_text("- id: prp\n  name: PRP\n  category: injection\n\n- prolotherapy\n", encoding="utf-8")
+    result = check()
+    assert "data/treatments.yml:5: entry 2 is not a mapping: write it as 'field: value' lines" in result.output.splitlines()
+
+
+def test_data_option_must_be_a_folder(kb):
+    result = check("--data", "data/claims.yml")
+    assert result.exit_code == 2
+    assert "Directory 'data/claims.yml' is a file." in result.output
+
+
 def test_all_problems_are_reported_in_one_run(kb):
     edit("data/claims.yml", "study: buist2008no", "study: buist2008")
     edit("data/treatments.yml", "name: The 10% rule", "name: [The 10% rule")

@@ -18,6 +18,11 @@ def problems(tmp_path, text: str) -> list[tuple]:
     return [(p.line, p.message) for p in error.value.problems]
 
 
+def test_lines_of_list_items(tmp_path):
+    entries = read(tmp_path, "- id: a\n\n- just text\n")
+    assert entries.item_lines == [1, 3]
+
+
 def test_lines_of_entries_and_nested_fields(tmp_path):
     entries = read(tmp_path, "# comment\n- id: a\n  evidence:\n    - study: x\n      relation: supports\n\n- id: b\n")
     assert entries == [{"id": "a", "evidence": [{"study": "x", "relation": "supports"}]}, {"id": "b"}]
@@ -50,6 +55,7 @@ def test_anchors_and_merge_keys_are_plain_data(tmp_path):
     ("- id: a\n  text: \"unclosed\n- id: b\n",
      [(2, "YAML syntax error: while scanning a quoted scalar here, found unexpected end of stream at line 4; fix the YAML")]),
     ("- id: a\n   text: b\n", [(2, "YAML syntax error: mapping values are not allowed here; fix the YAML at this line")]),
+    ("- ? [a, b]\n  : c\n", [(1, "a key must be a plain name, not a list or mapping: write 'name: value'")]),
 ])
 def test_refused_yaml(tmp_path, text, expected):
     assert problems(tmp_path, text) == expected
