@@ -42,7 +42,7 @@ def build(bib: Path, data: Path, db: Path):
     try:
         counts = build_database(inputs, db)
     except OSError as error:
-        raise click.ClickException(f"cannot write {db}: {error.strerror or error}; check the folder exists and is writable")
+        raise click.ClickException(f"cannot write {db}: {error.strerror or error}; check the folder is writable") from None
     click.echo(f"Built {db}: " + ", ".join(f"{counts[t]} {t.replace('_', ' ')}" for t in ("studies", "claims", "claim_evidence", "treatments", "conditions", "sources")))
 
 
@@ -66,7 +66,7 @@ def _read_or_exit(bib: Path, data: Path, consequence: str) -> Inputs:
             click.echo(str(problem), err=True)
         count = len(error.problems)
         click.echo(f"{count} problem{'s' if count != 1 else ''} found; {consequence}.", err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
 
 
 def _summary(inputs: Inputs) -> str:

@@ -30,13 +30,13 @@ def read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError([Problem(str(path), None, "file not found: create it, or point the command at the right file")])
+        raise InputError([Problem(str(path), None, "file not found: create it, or point the command at the right file")]) from None
     except IsADirectoryError:
-        raise InputError([Problem(str(path), None, "is a directory, not a file: point the command at the file")])
+        raise InputError([Problem(str(path), None, "is a directory, not a file: point the command at the file")]) from None
     except PermissionError:
-        raise InputError([Problem(str(path), None, "cannot be read (permission denied): fix the file's permissions")])
+        raise InputError([Problem(str(path), None, "cannot be read (permission denied): fix the file's permissions")]) from None
     except OSError as error:
-        raise InputError([Problem(str(path), None, f"cannot be read ({error.strerror}): check the path")])
+        raise InputError([Problem(str(path), None, f"cannot be read ({error.strerror}): check the path")]) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -45,5 +45,5 @@ def read_text(path: Path) -> str:
             f"is not UTF-8 (byte 0x{data[error.start]:02x} cannot be decoded): "
             "save the file as UTF-8"
         )
-        raise InputError([Problem(str(path), line, message)])
+        raise InputError([Problem(str(path), line, message)]) from None
     return text.replace("\r\n", "\n")

@@ -205,35 +205,39 @@ def _level_problems(path: Path, study: Study, entry: Entry) -> list[Problem]:
 
 def _claim_problems(path: Path, claims: list[Checked], known: dict) -> list[Problem]:
     problems = []
-    for claim, entry in ((c.record, c.entry) for c in claims):
-        label = f"claim '{claim.id}'"
-
-        def report(loc: tuple, message: str):
-            problems.append(Problem(str(path), entry.line_of(loc), f"{label}: {message}"))
-
-        if _unknown(known, "sources.yml", claim.source):
-            report(("source",), f"unknown source '{claim.source}': add it to sources.yml, or use one of its ids")
-        if _unknown(known, "conditions.yml", claim.condition):
-            report(("condition",), f"unknown condition '{claim.condition}': add it to conditions.yml, or use one of its ids")
-        for index, treatment in enumerate(claim.treatments):
-            if _unknown(known, "treatments.yml", treatment):
-                report(("treatments", index), f"unknown treatment '{treatment}': add it to treatments.yml, or use one of its ids")
-            elif treatment in claim.treatments[:index]:
-                report(("treatments", index), f"lists treatment '{treatment}' twice: remove one")
-        for index, tag in enumerate(claim.tags):
-            if tag in claim.tags[:index]:
-                report(("tags", index), f"lists tag '{tag}' twice: remove one")
-        linked = set()
-        for index, link in enumerate(claim.evidence):
-            where = ("evidence", index, "study")
-            if link.study in linked:
-                report(where, f"links study '{link.study}' twice: merge the two links into one")
-            elif _unknown(known, "references.bib", link.study):
-                report(where, f"unknown citekey '{link.study}': add the reference to references.bib, or fix the key")
-            elif _unknown(known, "studies.yml", link.study):
-                report(where, f"study '{link.study}' has no appraisal: add an entry with key: {link.study} to studies.yml")
-            linked.add(link.study)
+    for checked in claims:
+        claim, entry = checked.record, checked.entry
+        problems += [
+            Problem(str(path), entry.line_of(loc), f"claim '{claim.id}': {message}")
+            for loc, message in _claim_reference_problems(claim, known)
+        ]
     return problems
+
+
+def _claim_reference_problems(claim: Claim, known: dict) -> list[tuple[tuple, str]]:
+    """(field path, message) for each id in a claim that points nowhere or is repeated."""
+    found = []
+    if _unknown(known, "sources.yml", claim.source):
+        found.append((("source",), f"unknown source '{claim.source}': add it to sources.yml, or use one of its ids"))
+    if _unknown(known, "conditions.yml", claim.condition):
+        found.append((("condition",), f"unknown condition '{claim.condition}': add it to conditions.yml, or use one of its ids"))
+    for index, treatment in enumerate(claim.treatments):
+        if _unknown(known, "treatments.yml", treatment):
+            found.append((("treatments", index), f"unknown treatment '{treatment}': add it to treatments.yml, or use one of its ids"))
+        elif treatment in claim.treatments[:index]:
+            found.append((("treatments", index), f"lists treatment '{treatment}' twice: remove one"))
+    for index, tag in enumerate(claim.tags):
+        if tag in claim.tags[:index]:
+            found.append((("tags", index), f"lists tag '{tag}' twice: remove one"))
+    for index, link in enumerate(claim.evidence):
+        where = ("evidence", index, "study")
+        if link.study in [earlier.study for earlier in claim.evidence[:index]]:
+            found.append((where, f"links study '{link.study}' twice: merge the two links into one"))
+        elif _unknown(known, "references.bib", link.study):
+            found.append((where, f"unknown citekey '{link.study}': add the reference to references.bib, or fix the key"))
+        elif _unknown(known, "studies.yml", link.study):
+            found.append((where, f"study '{link.study}' has no appraisal: add an entry with key: {link.study} to studies.yml"))
+    return found
 
 
 def _quote_problems(data_dir: Path, sources: list[Checked], claims: list[Checked]) -> list[Problem]:

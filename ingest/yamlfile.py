@@ -83,11 +83,11 @@ def read_yaml_list(path: Path) -> list:
     except yaml.constructor.ConstructorError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
         message = f"YAML tag not allowed ({error.problem}): remove the tag; only plain values, lists and mappings are read"
-        raise InputError([Problem(str(path), line, message)])
+        raise InputError([Problem(str(path), line, message)]) from None
     except yaml.MarkedYAMLError as error:
-        raise InputError([_syntax_problem(path, error)])
+        raise InputError([_syntax_problem(path, error)]) from None
     except yaml.YAMLError as error:
-        raise InputError([Problem(str(path), None, f"YAML error: {error}")])
+        raise InputError([Problem(str(path), None, f"YAML error: {error}")]) from None
     finally:
         loader.dispose()
     problems = [Problem(str(path), line, message) for line, message in loader.key_problems]

@@ -12,7 +12,7 @@ from ingest.build import build_database
 from ingest.schema import TABLES, VIEWS
 from ingest.validate import read_inputs
 
-from conftest import FIXTURE_KB, REPO
+from conftest import REPO
 
 
 def rows(db_path: Path, sql: str) -> list[dict]:

@@ -3,7 +3,6 @@
 import pytest
 import sqlite_utils
 
-from conftest import REPO
 
 
 async def get_rows(datasette, path: str) -> list[dict]:

@@ -115,6 +115,16 @@ CASES = [
         ],
     ),
     (
+        "treatment listed twice",
+        [("data/claims.yml", "treatments: [ten-percent-rule]", "treatments: [ten-percent-rule, ten-percent-rule]")],
+        ["data/claims.yml:56: claim 'lombard-ten-percent': lists treatment 'ten-percent-rule' twice: remove one"],
+    ),
+    (
+        "study linked twice from one claim",
+        [("data/claims.yml", "    - study: bennell2021effect", "    - study: katz2024advanced")],
+        ["data/claims.yml:16: claim 'ortho-prp-chondromalacia': links study 'katz2024advanced' twice: merge the two links into one"],
+    ),
+    (
         "quote not verbatim",
         [("data/claims.yml", "by no more than 10% per week", "by at most 10% per week")],
         ["data/claims.yml:52: claim 'lombard-ten-percent': quote is not in the source's text file: copy it exactly from the article"],
