@@ -8,7 +8,7 @@ PORT := 8001
 INPUTS := references.bib $(wildcard data/*.yml) $(wildcard data/sources/*.txt)
 CODE := $(wildcard ingest/*.py)
 
-.PHONY: serve test ingest check clean
+.PHONY: serve test ingest check report clean
 
 # The virtualenv, with exactly the pinned dependencies (requirements.txt is compiled from
 # pyproject.toml by pip-compile). The stamp file makes it rebuild when the pins change.
@@ -28,6 +28,10 @@ ingest: $(DB)
 ## check: validate references.bib and data/ without writing anything
 check: $(VENV)/.installed
 	$(BIN)/python -m ingest check --bib references.bib --data data
+
+## report: print evidence per treatment and the claims that have no study
+report: $(DB)
+	$(BIN)/python -m ingest report --db $(DB)
 
 ## serve: build, then serve the database read-only on http://127.0.0.1:8001/
 serve: $(DB)

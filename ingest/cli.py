@@ -7,6 +7,7 @@ import click
 from ingest import __version__
 from ingest.build import build_database
 from ingest.problems import InputError
+from ingest.report import coverage_report
 from ingest.validate import Inputs, read_inputs
 
 bib_option = click.option(
@@ -56,6 +57,21 @@ def check(bib: Path, data: Path):
     """
     inputs = _read_or_exit(bib, data, "nothing was written")
     click.echo(f"{bib} and {data}/ are valid: {_summary(inputs)}")
+
+
+@cli.command()
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="evidence.db", show_default=True,
+              help="SQLite database built by `build`.")
+def report(db: Path):
+    """Print the coverage report: evidence per treatment, claims with no study, totals.
+
+    It reads a built database, so run `build` (or `make ingest`) first.
+
+    Example: python -m ingest report --db evidence.db
+    """
+    if not db.is_file():
+        raise click.ClickException(f"{db} not found: build it first with `make ingest` or `python -m ingest build`")
+    click.echo(coverage_report(db), nl=False)
 
 
 def _read_or_exit(bib: Path, data: Path, consequence: str) -> Inputs:

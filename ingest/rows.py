@@ -61,6 +61,8 @@ def study_row(reference: Reference, appraisal) -> dict:
             population=appraisal.population,
             condition_id=appraisal.condition,
             n_participants=appraisal.n_participants,
+            pedro_score=appraisal.pedro_score,
+            pedro_url=appraisal.pedro_url,
             metadata_status=appraisal.metadata_status,
             verified_at=json.dumps(appraisal.verified_at) if appraisal.verified_at else None,
             note=appraisal.note,

@@ -17,7 +17,7 @@ TABLES = {
          "year": int, "journal": str, "volume": str, "number": str, "pages": str, "doi": str,
          "pmid": str, "pmcid": str, "url": str, "abstract": str, "design": str,
          "evidence_level": int, "level_scheme": str, "population": str, "condition_id": str,
-         "n_participants": int, "retracted": int, "metadata_status": str, "verified_at": str,
+         "n_participants": int, "pedro_score": int, "pedro_url": str, "retracted": int, "metadata_status": str, "verified_at": str,
          "note": str, "bibtex": str},
         "key", [("condition_id", "conditions", "id")],
     ),

@@ -193,6 +193,9 @@ def _study_problems(path: Path, studies: list[Checked], known: dict) -> list[Pro
 
 def _level_problems(path: Path, study: Study, entry: Entry) -> list[Problem]:
     label = f"study '{study.key}'"
+    if study.pedro_score is not None and not study.pedro_url:
+        message = f"{label}: pedro_score needs a pedro_url: add the PEDro record it was read from"
+        return [Problem(str(path), entry.line_of(("pedro_score",)), message)]
     if study.design in v.NOT_LEVELLED_DESIGNS and study.evidence_level is not None:
         message = f"{label}: a {study.design} is not given an evidence level: remove evidence_level"
         return [Problem(str(path), entry.line_of(("evidence_level",)), message)]

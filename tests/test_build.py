@@ -48,7 +48,8 @@ def test_study_row_joins_bibtex_and_appraisal(fixture_db):
         "url": "https://doi.org/10.7759/cureus.70663", "abstract": None, "design": "non-randomised-trial",
         "evidence_level": 3, "level_scheme": "OCEBM-2011",
         "population": "25 patients with distal semimembranosus tendinopathy.",
-        "condition_id": "distal-semimembranosus-tendinopathy", "n_participants": 25, "retracted": 0,
+        "condition_id": "distal-semimembranosus-tendinopathy", "n_participants": 25, "pedro_score": None,
+        "pedro_url": None, "retracted": 0,
         "metadata_status": "verified", "verified_at": None, "note": None,
     }
 
@@ -84,6 +85,7 @@ def test_claims_and_their_links(fixture_db):
         {"id": "lombard-ten-percent", "source_id": "lombard-pfps-runners", "position": 4, "claim_type": "prevention", "condition_id": "pfps", "stance": "for"},
         {"id": "lombard-stairs-pain", "source_id": "lombard-pfps-runners", "position": 5, "claim_type": "symptom", "condition_id": "pfps", "stance": "for"},
         {"id": "ortho-brace-only-temporary", "source_id": "orthoregen-runners-knee", "position": 6, "claim_type": "treatment-benefit", "condition_id": "pfps", "stance": "against"},
+        {"id": "ortho-prolotherapy-effective", "source_id": "orthoregen-runners-knee", "position": 7, "claim_type": "treatment-benefit", "condition_id": "pfps", "stance": "for"},
     ]
     assert rows(fixture_db, "select * from claim_treatments") == [
         {"claim_id": "ortho-prp-chondromalacia", "treatment_id": "prp"},
@@ -92,6 +94,7 @@ def test_claims_and_their_links(fixture_db):
         {"claim_id": "ortho-prp-safe-akp", "treatment_id": "prp"},
         {"claim_id": "lombard-ten-percent", "treatment_id": "ten-percent-rule"},
         {"claim_id": "ortho-brace-only-temporary", "treatment_id": "knee-brace"},
+        {"claim_id": "ortho-prolotherapy-effective", "treatment_id": "prolotherapy"},
     ]
     assert rows(fixture_db, "select * from claim_tags") == [
         {"claim_id": "ortho-prp-chondromalacia", "tag": "injection"},
@@ -112,6 +115,7 @@ def test_evidence_table_has_a_row_per_treatment_claim_and_study(fixture_db):
         {"treatment_id": None, "claim_id": "lombard-stairs-pain", "study": None, "evidence_level": None, "relation": None, "directness": None, "cited_by_source": None},
         {"treatment_id": "ten-percent-rule", "claim_id": "lombard-ten-percent", "study": "Buist et al. 2008", "evidence_level": 2, "relation": "contradicts", "directness": "indirect-population", "cited_by_source": 0},
         {"treatment_id": "knee-brace", "claim_id": "ortho-brace-only-temporary", "study": "Smith et al. 2015", "evidence_level": 1, "relation": "supports", "directness": "direct", "cited_by_source": 0},
+        {"treatment_id": "prolotherapy", "claim_id": "ortho-prolotherapy-effective", "study": None, "evidence_level": None, "relation": None, "directness": None, "cited_by_source": None},
         {"treatment_id": "prp", "claim_id": "ortho-prp-chondromalacia", "study": "Bennell et al. 2021", "evidence_level": 2, "relation": "contradicts", "directness": "indirect-population", "cited_by_source": 0},
         {"treatment_id": "prp", "claim_id": "ortho-prp-chondromalacia", "study": "Katz et al. 2024", "evidence_level": None, "relation": "mixed", "directness": "direct", "cited_by_source": 1},
         {"treatment_id": "prp", "claim_id": "ortho-prp-safe-akp", "study": "Chalidis et al. 2025", "evidence_level": 4, "relation": "supports", "directness": "direct", "cited_by_source": 1},
@@ -126,7 +130,7 @@ def test_treatment_summary(fixture_db):
         {"treatment_id": "knee-brace", "treatment": "Knee brace", "category": "orthosis", "claims": 1,
          "supporting_studies": 0, "contradicting_studies": 1, "mixed_studies": 0, "direct_studies": 1, "indirect_studies": 0,
          "best_evidence_level": 1, "best_direct_support_level": None, "best_direct_contradiction_level": 1, "verdict": "contradicted"},
-        {"treatment_id": "prolotherapy", "treatment": "Dextrose prolotherapy", "category": "injection", "claims": 1,
+        {"treatment_id": "prolotherapy", "treatment": "Dextrose prolotherapy", "category": "injection", "claims": 2,
          "supporting_studies": 1, "contradicting_studies": 0, "mixed_studies": 0, "direct_studies": 0, "indirect_studies": 1,
          "best_evidence_level": 3, "best_direct_support_level": None, "best_direct_contradiction_level": None, "verdict": "indirect only"},
         {"treatment_id": "prp", "treatment": "Platelet-rich plasma (PRP) injection", "category": "injection", "claims": 3,
@@ -199,8 +203,8 @@ def test_build_replaces_the_database_and_leaves_no_temporary_files(kb):
     (kb / "evidence.db").write_bytes(b"an old database")
     result = run_ingest("build", "--db", "evidence.db", cwd=kb)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "Built evidence.db: 6 studies, 6 claims, 6 claim evidence, 4 treatments, 6 conditions, 2 sources\n"
-    assert rows(kb / "evidence.db", "select count(*) as n from claims") == [{"n": 6}]
+    assert result.stdout == "Built evidence.db: 6 studies, 7 claims, 6 claim evidence, 4 treatments, 6 conditions, 2 sources\n"
+    assert rows(kb / "evidence.db", "select count(*) as n from claims") == [{"n": 7}]
     assert sorted(p.name for p in kb.iterdir()) == ["data", "evidence.db", "references.bib"]
 
 

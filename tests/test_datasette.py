@@ -15,7 +15,11 @@ async def get_rows(datasette, path: str) -> list[dict]:
 CANNED = {
     "evidence_for_treatment": (
         "treatment=prolotherapy",
-        [{"treatment": "Dextrose prolotherapy", "claim": "PRP and prolotherapy relieve the pain of runner's knee.",
+        [{"treatment": "Dextrose prolotherapy", "claim": "Prolotherapy is an effective treatment for runner's knee.",
+          "source": "Runner’s Knee Pain", "study": None, "year": None, "design": None, "evidence_level": None,
+          "relation": None, "directness": None, "cited_by_source": None, "finding": None, "doi": None,
+          "claim_id": "ortho-prolotherapy-effective", "study_key": None},
+         {"treatment": "Dextrose prolotherapy", "claim": "PRP and prolotherapy relieve the pain of runner's knee.",
           "source": "Runner’s Knee Pain", "study": "Yıldırım Uslu 2024", "year": 2024, "design": "non-randomised-trial",
           "evidence_level": 3, "relation": "supports", "directness": "indirect-population", "cited_by_source": 1,
           "finding": "Dextrose prolotherapy reduced pain in distal semimembranosus tendinopathy.",
@@ -57,6 +61,8 @@ CANNED = {
              "text": "Pain from runner's knee worsens on stairs.", "linked_studies": 0, "contradicting": None},
             {"claim_id": "ortho-prp-chondromalacia", "source_id": "orthoregen-runners-knee", "claim_type": "treatment-benefit",
              "text": "PRP is a promising treatment for chondromalacia patellae.", "linked_studies": 2, "contradicting": 1},
+            {"claim_id": "ortho-prolotherapy-effective", "source_id": "orthoregen-runners-knee", "claim_type": "treatment-benefit",
+             "text": "Prolotherapy is an effective treatment for runner's knee.", "linked_studies": 0, "contradicting": None},
         ],
     ),
     "claims_only_indirect_support": (
