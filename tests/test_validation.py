@@ -97,6 +97,11 @@ CASES = [
         ["data/studies.yml:25: study 'buist2008no': missing evidence_level for a rct: add it (usually 2 in OCEBM-2011)"],
     ),
     (
+        "PEDro score without its source",
+        [("data/studies.yml", "  n_participants: 532\n", "  n_participants: 532\n  pedro_score: 7\n")],
+        ["data/studies.yml:31: study 'buist2008no': pedro_score needs a pedro_url: add the PEDro record it was read from"],
+    ),
+    (
         "wrong type",
         [("data/studies.yml", "n_participants: 25", "n_participants: twenty-five")],
         ["data/studies.yml:14: study 'uslu2024dextrose': n_participants must be a whole number, not 'twenty-five'"],
