@@ -212,11 +212,3 @@ def test_check_writes_nothing(kb):
     result = run_ingest("check", cwd=kb)
     assert result.returncode == 0
     assert not (kb / "evidence.db").exists()
-
-
-def test_the_repository_data_builds(tmp_path):
-    """The real references.bib and data/ are valid and build (the quotes are checked on the way)."""
-    inputs = read_inputs(REPO / "references.bib", REPO / "data")
-    counts = build_database(inputs, tmp_path / "evidence.db")
-    assert counts["claims"] >= 40
-    assert counts["studies"] == 43

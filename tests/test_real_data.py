@@ -63,3 +63,44 @@ async def test_prp_evidence_is_browsable(real_db, metadata):
     page = await datasette.client.get("/evidence/evidence_table?treatment_id=prp")
     assert page.status_code == 200
     assert "Chalidis et al. 2025" in page.text
+
+
+def test_the_evidence_is_curated_for_and_against(real_db):
+    """Issue 3's bar: enough appraised studies, most testable claims linked, contradictions recorded."""
+    [counts] = query(real_db, """
+        select
+          (select count(*) from studies where design is not null) as appraised,
+          (select count(*) from claim_evidence where relation = 'contradicts') as contradicting_links,
+          (select count(*) from claims where claim_type in ('treatment-benefit', 'harm', 'prevention', 'aetiology', 'epidemiology')) as testable,
+          (select count(*) from claims c where claim_type in ('treatment-benefit', 'harm', 'prevention', 'aetiology', 'epidemiology')
+             and exists (select 1 from claim_evidence e where e.claim_id = c.id and e.relation != 'background')) as linked""")
+    assert counts["appraised"] >= 30
+    assert counts["contradicting_links"] >= 8
+    assert counts["linked"] / counts["testable"] >= 0.8
+
+
+def test_regenerative_injection_claim_shows_thin_indirect_evidence(real_db):
+    """No direct study supports injections for runner's knee; what the clinic cites is indirect."""
+    links = query(real_db, """
+        select e.study_key, e.relation, e.directness, s.evidence_level from claim_evidence e join studies s on s.key = e.study_key
+        where e.claim_id = 'ortho-regen-relieves-runners-knee'""")
+    assert {"study_key": "uslu2024dextrose", "relation": "mixed", "directness": "indirect-population", "evidence_level": 3} in links
+    assert not [link for link in links if link["relation"] == "supports" and link["directness"] == "direct"]
+    assert [link for link in links if link["relation"] == "contradicts"]
+
+
+def test_ten_percent_rule_is_linked_to_the_graded_training_trial(real_db):
+    assert query(real_db, """
+        select study_key, relation from claim_evidence
+        where claim_id = 'lombard-ten-percent-rule' and study_key = 'buist2008no'""") == [
+        {"study_key": "buist2008no", "relation": "contradicts"},
+    ]
+
+
+def test_every_appraised_study_says_where_it_was_verified(real_db):
+    assert query(real_db, """
+        select key from studies where design is not null and metadata_status = 'verified' and verified_at is null""") == []
+
+
+def test_doi_links(real_db):
+    assert query(real_db, "select key from studies where doi is not null and url != 'https://doi.org/' || doi") == []
