@@ -94,55 +94,168 @@ left join claim_evidence e on e.claim_id = c.id
 left join studies s on s.key = e.study_key
 """
 
-# The verdict rule is documented in metadata.yml (this view's description) and the README.
+# The verdict rule lives here and nowhere else; metadata.yml (the view's description) and the
+# README explain it. Background links never count. Levels are OCEBM 2011, 1 strongest.
+CLAIM_VERDICTS = """
+with counts as (
+  select
+    c.id as claim_id,
+    c.source_id,
+    c.claim_type,
+    c.condition_id,
+    c.stance,
+    c.text as claim,
+    count(case when e.directness = 'direct' and e.relation = 'supports' then 1 end) as direct_supporting,
+    count(case when e.directness = 'direct' and e.relation = 'contradicts' then 1 end) as direct_contradicting,
+    count(case when e.directness = 'direct' and e.relation = 'mixed' then 1 end) as direct_mixed,
+    count(case when e.directness != 'direct' and e.relation = 'supports' then 1 end) as indirect_supporting,
+    count(case when e.directness != 'direct' and e.relation = 'contradicts' then 1 end) as indirect_contradicting,
+    count(case when e.directness != 'direct' and e.relation = 'mixed' then 1 end) as indirect_mixed,
+    min(case when e.directness = 'direct' and e.relation = 'supports' then s.evidence_level end)
+      as best_direct_support_level,
+    min(case when e.directness = 'direct' and e.relation = 'contradicts' then s.evidence_level end)
+      as best_direct_contradiction_level
+  from claims c
+  left join claim_evidence e on e.claim_id = c.id and e.relation != 'background'
+  left join studies s on s.key = e.study_key
+  group by c.id
+),
+verdicts as (
+  select
+    counts.*,
+    case
+      when direct_supporting + direct_contradicting + direct_mixed
+         + indirect_supporting + indirect_contradicting + indirect_mixed = 0 then 'no evidence'
+      when direct_supporting + direct_contradicting + direct_mixed = 0 then 'indirect only'
+      when best_direct_support_level <= 2 and best_direct_contradiction_level <= 2 then 'conflicting'
+      when best_direct_support_level <= 2 then 'supported'
+      when best_direct_contradiction_level <= 2 then 'contradicted'
+      else 'weak'
+    end as verdict
+  from counts
+)
+select
+  verdicts.*,
+  case verdict
+    when 'no evidence' then 'No study is linked to this claim.'
+    when 'indirect only' then 'Every linked study is indirect evidence (another population, intervention or outcome).'
+    when 'conflicting' then 'Direct studies at level ' || best_direct_support_level || ' support it and at level '
+      || best_direct_contradiction_level || ' contradict it.'
+    when 'supported' then 'A direct study at level ' || best_direct_support_level
+      || ' supports it, and no direct study at level 1-2 contradicts it.'
+    when 'contradicted' then 'A direct study at level ' || best_direct_contradiction_level
+      || ' contradicts it, and no direct study at level 1-2 supports it.'
+    else 'No direct study at level 1-2 supports or contradicts it: the direct evidence is '
+      || case when direct_supporting + direct_contradicting = 0 then 'only mixed.'
+              else 'at level 3-5 or not levelled.' end
+  end
+  || ' Direct studies: ' || direct_supporting || ' for, ' || direct_contradicting || ' against, '
+  || direct_mixed || ' mixed; indirect: ' || indirect_supporting || ' for, ' || indirect_contradicting
+  || ' against, ' || indirect_mixed || ' mixed.' as verdict_reason
+from verdicts
+"""
+
+# Per treatment, from the claim verdicts. A claim whose stance is "against" its treatments
+# ("orthotics only help temporarily") counts the other way: if it is supported, that is evidence
+# against the treatment.
 TREATMENT_SUMMARY = """
-with links as (
-  -- relation as it bears on the treatment: for a claim that argues against its treatments,
-  -- a study supporting the claim counts against the treatment, and one contradicting it for.
-  select ct.treatment_id, e.study_key, e.directness, s.evidence_level,
-    case when c.stance = 'against' and e.relation = 'supports' then 'contradicts'
-         when c.stance = 'against' and e.relation = 'contradicts' then 'supports'
-         else e.relation end as relation
+with claim_effects as (
+  select
+    ct.treatment_id,
+    v.claim_id,
+    case
+      when v.stance = 'against' and v.verdict = 'supported' then 'contradicted'
+      when v.stance = 'against' and v.verdict = 'contradicted' then 'supported'
+      else v.verdict
+    end as verdict
+  from claim_treatments ct
+  join claim_verdicts v on v.claim_id = ct.claim_id
+),
+study_links as (
+  select
+    ct.treatment_id, e.study_key, e.directness, s.evidence_level,
+    case
+      when c.stance = 'against' and e.relation = 'supports' then 'contradicts'
+      when c.stance = 'against' and e.relation = 'contradicts' then 'supports'
+      else e.relation
+    end as relation
   from claim_treatments ct
   join claims c on c.id = ct.claim_id
-  join claim_evidence e on e.claim_id = ct.claim_id
+  join claim_evidence e on e.claim_id = ct.claim_id and e.relation != 'background'
   join studies s on s.key = e.study_key
-  where e.relation != 'background'
 ),
-counts as (
+claim_counts as (
+  select
+    t.id as treatment_id,
+    count(ce.claim_id) as claims,
+    count(case when ce.verdict = 'supported' then 1 end) as claims_supported,
+    count(case when ce.verdict = 'contradicted' then 1 end) as claims_contradicted,
+    count(case when ce.verdict = 'conflicting' then 1 end) as claims_conflicting,
+    count(case when ce.verdict = 'weak' then 1 end) as claims_weak,
+    count(case when ce.verdict = 'indirect only' then 1 end) as claims_indirect_only,
+    count(case when ce.verdict = 'no evidence' then 1 end) as claims_no_evidence
+  from treatments t
+  left join claim_effects ce on ce.treatment_id = t.id
+  group by t.id
+),
+study_counts as (
+  select
+    treatment_id,
+    count(distinct case when relation = 'supports' then study_key end) as supporting_studies,
+    count(distinct case when relation = 'contradicts' then study_key end) as contradicting_studies,
+    count(distinct case when relation = 'mixed' then study_key end) as mixed_studies,
+    count(distinct case when directness = 'direct' then study_key end) as direct_studies,
+    count(distinct case when directness != 'direct' then study_key end) as indirect_studies,
+    min(evidence_level) as best_evidence_level
+  from study_links
+  group by treatment_id
+),
+summary as (
   select
     t.id as treatment_id,
     t.name as treatment,
     t.category,
-    (select count(*) from claim_treatments ct where ct.treatment_id = t.id) as claims,
-    count(distinct case when l.relation = 'supports' then l.study_key end) as supporting_studies,
-    count(distinct case when l.relation = 'contradicts' then l.study_key end) as contradicting_studies,
-    count(distinct case when l.relation = 'mixed' then l.study_key end) as mixed_studies,
-    count(distinct case when l.directness = 'direct' then l.study_key end) as direct_studies,
-    count(distinct case when l.directness != 'direct' then l.study_key end) as indirect_studies,
-    min(l.evidence_level) as best_evidence_level,
-    min(case when l.directness = 'direct' and l.relation = 'supports' then l.evidence_level end)
-      as best_direct_support_level,
-    min(case when l.directness = 'direct' and l.relation = 'contradicts' then l.evidence_level end)
-      as best_direct_contradiction_level
+    cc.claims,
+    coalesce(sc.supporting_studies, 0) as supporting_studies,
+    coalesce(sc.contradicting_studies, 0) as contradicting_studies,
+    coalesce(sc.mixed_studies, 0) as mixed_studies,
+    coalesce(sc.direct_studies, 0) as direct_studies,
+    coalesce(sc.indirect_studies, 0) as indirect_studies,
+    sc.best_evidence_level,
+    cc.claims_supported,
+    cc.claims_contradicted,
+    cc.claims_conflicting,
+    cc.claims_weak,
+    cc.claims_indirect_only,
+    cc.claims_no_evidence,
+    case
+      when cc.claims_conflicting > 0 or (cc.claims_supported > 0 and cc.claims_contradicted > 0) then 'conflicting'
+      when cc.claims_supported > 0 then 'supported'
+      when cc.claims_contradicted > 0 then 'contradicted'
+      when cc.claims_weak > 0 then 'weak'
+      when cc.claims_indirect_only > 0 then 'indirect only'
+      else 'no evidence'
+    end as verdict
   from treatments t
-  left join links l on l.treatment_id = t.id
-  group by t.id
+  join claim_counts cc on cc.treatment_id = t.id
+  left join study_counts sc on sc.treatment_id = t.id
 )
 select
-  counts.*,
+  summary.*,
   case
-    when supporting_studies + contradicting_studies + mixed_studies = 0 then 'no evidence'
-    when direct_studies = 0 then 'indirect only'
-    when best_direct_support_level <= 2 and best_direct_contradiction_level <= 2 then 'conflicting'
-    when best_direct_support_level <= 2 then 'supported'
-    when best_direct_contradiction_level <= 2 then 'contradicted'
-    else 'weak'
-  end as verdict
-from counts
+    when claims = 0 then 'No claim names this treatment.'
+    else 'Of ' || claims || ' claim' || case when claims = 1 then '' else 's' end || ' about it: '
+      || claims_supported || ' supported, ' || claims_contradicted || ' contradicted, '
+      || claims_conflicting || ' conflicting, ' || claims_weak || ' weak, '
+      || claims_indirect_only || ' indirect only, ' || claims_no_evidence || ' with no evidence'
+      || ' (counted for the treatment: a supported claim against it counts as contradicted).'
+  end as verdict_reason
+from summary
 """
 
+# In dependency order: treatment_summary reads claim_verdicts.
 VIEWS = {
     "evidence_table": EVIDENCE_TABLE,
+    "claim_verdicts": CLAIM_VERDICTS,
     "treatment_summary": TREATMENT_SUMMARY,
 }

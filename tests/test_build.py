@@ -124,21 +124,63 @@ def test_evidence_table_has_a_row_per_treatment_claim_and_study(fixture_db):
     ]
 
 
+def test_claim_verdicts(fixture_db):
+    assert rows(fixture_db, "select claim_id, direct_supporting, direct_contradicting, direct_mixed, indirect_supporting, indirect_contradicting, indirect_mixed, best_direct_support_level, best_direct_contradiction_level, verdict, verdict_reason from claim_verdicts order by claim_id") == [
+        {"claim_id": "lombard-stairs-pain", "direct_supporting": 0, "direct_contradicting": 0, "direct_mixed": 0,
+         "indirect_supporting": 0, "indirect_contradicting": 0, "indirect_mixed": 0,
+         "best_direct_support_level": None, "best_direct_contradiction_level": None, "verdict": "no evidence",
+         "verdict_reason": "No study is linked to this claim. Direct studies: 0 for, 0 against, 0 mixed; indirect: 0 for, 0 against, 0 mixed."},
+        {"claim_id": "lombard-ten-percent", "direct_supporting": 0, "direct_contradicting": 0, "direct_mixed": 0,
+         "indirect_supporting": 0, "indirect_contradicting": 1, "indirect_mixed": 0,
+         "best_direct_support_level": None, "best_direct_contradiction_level": None, "verdict": "indirect only",
+         "verdict_reason": "Every linked study is indirect evidence (another population, intervention or outcome). Direct studies: 0 for, 0 against, 0 mixed; indirect: 0 for, 1 against, 0 mixed."},
+        {"claim_id": "ortho-brace-only-temporary", "direct_supporting": 1, "direct_contradicting": 0, "direct_mixed": 0,
+         "indirect_supporting": 0, "indirect_contradicting": 0, "indirect_mixed": 0,
+         "best_direct_support_level": 1, "best_direct_contradiction_level": None, "verdict": "supported",
+         "verdict_reason": "A direct study at level 1 supports it, and no direct study at level 1-2 contradicts it. Direct studies: 1 for, 0 against, 0 mixed; indirect: 0 for, 0 against, 0 mixed."},
+        {"claim_id": "ortho-prolotherapy-effective", "direct_supporting": 0, "direct_contradicting": 0, "direct_mixed": 0,
+         "indirect_supporting": 0, "indirect_contradicting": 0, "indirect_mixed": 0,
+         "best_direct_support_level": None, "best_direct_contradiction_level": None, "verdict": "no evidence",
+         "verdict_reason": "No study is linked to this claim. Direct studies: 0 for, 0 against, 0 mixed; indirect: 0 for, 0 against, 0 mixed."},
+        {"claim_id": "ortho-prp-chondromalacia", "direct_supporting": 0, "direct_contradicting": 0, "direct_mixed": 1,
+         "indirect_supporting": 0, "indirect_contradicting": 1, "indirect_mixed": 0,
+         "best_direct_support_level": None, "best_direct_contradiction_level": None, "verdict": "weak",
+         "verdict_reason": "No direct study at level 1-2 supports or contradicts it: the direct evidence is only mixed. Direct studies: 0 for, 0 against, 1 mixed; indirect: 0 for, 1 against, 0 mixed."},
+        {"claim_id": "ortho-prp-safe-akp", "direct_supporting": 1, "direct_contradicting": 0, "direct_mixed": 0,
+         "indirect_supporting": 0, "indirect_contradicting": 0, "indirect_mixed": 0,
+         "best_direct_support_level": 4, "best_direct_contradiction_level": None, "verdict": "weak",
+         "verdict_reason": "No direct study at level 1-2 supports or contradicts it: the direct evidence is at level 3-5 or not levelled. Direct studies: 1 for, 0 against, 0 mixed; indirect: 0 for, 0 against, 0 mixed."},
+        {"claim_id": "ortho-regenerative-relieves-pfps", "direct_supporting": 0, "direct_contradicting": 0, "direct_mixed": 0,
+         "indirect_supporting": 1, "indirect_contradicting": 0, "indirect_mixed": 0,
+         "best_direct_support_level": None, "best_direct_contradiction_level": None, "verdict": "indirect only",
+         "verdict_reason": "Every linked study is indirect evidence (another population, intervention or outcome). Direct studies: 0 for, 0 against, 0 mixed; indirect: 1 for, 0 against, 0 mixed."},
+    ]
+
+
 def test_treatment_summary(fixture_db):
-    """A study that supports a claim *against* a treatment (knee brace) counts as contradicting it."""
+    """Built on claim verdicts; a supported claim *against* a treatment (knee brace) counts as contradicting it."""
+    reason = "Of {n} claim{s} about it: {sup} supported, {con} contradicted, 0 conflicting, {weak} weak, {ind} indirect only, {no} with no evidence (counted for the treatment: a supported claim against it counts as contradicted)."
     assert rows(fixture_db, "select * from treatment_summary order by treatment_id") == [
         {"treatment_id": "knee-brace", "treatment": "Knee brace", "category": "orthosis", "claims": 1,
          "supporting_studies": 0, "contradicting_studies": 1, "mixed_studies": 0, "direct_studies": 1, "indirect_studies": 0,
-         "best_evidence_level": 1, "best_direct_support_level": None, "best_direct_contradiction_level": 1, "verdict": "contradicted"},
+         "best_evidence_level": 1, "claims_supported": 0, "claims_contradicted": 1, "claims_conflicting": 0, "claims_weak": 0,
+         "claims_indirect_only": 0, "claims_no_evidence": 0, "verdict": "contradicted",
+         "verdict_reason": reason.format(n=1, s="", sup=0, con=1, weak=0, ind=0, no=0)},
         {"treatment_id": "prolotherapy", "treatment": "Dextrose prolotherapy", "category": "injection", "claims": 2,
          "supporting_studies": 1, "contradicting_studies": 0, "mixed_studies": 0, "direct_studies": 0, "indirect_studies": 1,
-         "best_evidence_level": 3, "best_direct_support_level": None, "best_direct_contradiction_level": None, "verdict": "indirect only"},
+         "best_evidence_level": 3, "claims_supported": 0, "claims_contradicted": 0, "claims_conflicting": 0, "claims_weak": 0,
+         "claims_indirect_only": 1, "claims_no_evidence": 1, "verdict": "indirect only",
+         "verdict_reason": reason.format(n=2, s="s", sup=0, con=0, weak=0, ind=1, no=1)},
         {"treatment_id": "prp", "treatment": "Platelet-rich plasma (PRP) injection", "category": "injection", "claims": 3,
          "supporting_studies": 2, "contradicting_studies": 1, "mixed_studies": 1, "direct_studies": 2, "indirect_studies": 2,
-         "best_evidence_level": 2, "best_direct_support_level": 4, "best_direct_contradiction_level": None, "verdict": "weak"},
+         "best_evidence_level": 2, "claims_supported": 0, "claims_contradicted": 0, "claims_conflicting": 0, "claims_weak": 2,
+         "claims_indirect_only": 1, "claims_no_evidence": 0, "verdict": "weak",
+         "verdict_reason": reason.format(n=3, s="s", sup=0, con=0, weak=2, ind=1, no=0)},
         {"treatment_id": "ten-percent-rule", "treatment": "The 10% rule", "category": "education-and-load", "claims": 1,
          "supporting_studies": 0, "contradicting_studies": 1, "mixed_studies": 0, "direct_studies": 0, "indirect_studies": 1,
-         "best_evidence_level": 2, "best_direct_support_level": None, "best_direct_contradiction_level": None, "verdict": "indirect only"},
+         "best_evidence_level": 2, "claims_supported": 0, "claims_contradicted": 0, "claims_conflicting": 0, "claims_weak": 0,
+         "claims_indirect_only": 1, "claims_no_evidence": 0, "verdict": "indirect only",
+         "verdict_reason": reason.format(n=1, s="", sup=0, con=0, weak=0, ind=1, no=0)},
     ]
 
 
