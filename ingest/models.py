@@ -63,6 +63,7 @@ class Study(Strict):
     n_participants: Annotated[int, Field(ge=1)] | None = None
     pedro_score: Annotated[int, Field(ge=0, le=10)] | None = None
     pedro_url: Text | None = None
+    retracted: bool = False
     metadata_status: one_of(v.METADATA_STATUSES)
     verified_at: list[Text] = []
     note: Text | None = None

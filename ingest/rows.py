@@ -63,6 +63,7 @@ def study_row(reference: Reference, appraisal) -> dict:
             n_participants=appraisal.n_participants,
             pedro_score=appraisal.pedro_score,
             pedro_url=appraisal.pedro_url,
+            retracted=int(appraisal.retracted),
             metadata_status=appraisal.metadata_status,
             verified_at=json.dumps(appraisal.verified_at) if appraisal.verified_at else None,
             note=appraisal.note,

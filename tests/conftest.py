@@ -4,11 +4,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 import yaml
 from datasette.app import Datasette
 
+from ingest.bibtex import Reference
 from ingest.build import build_database
-from ingest.validate import read_inputs
+from ingest.models import Claim, Condition, EvidenceLink, Source, Study, Treatment
+from ingest.validate import Inputs, read_inputs
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_KB = REPO / "tests" / "fixtures" / "kb"
@@ -38,3 +41,38 @@ def metadata() -> dict:
 @pytest.fixture
 def datasette(fixture_db, metadata) -> Datasette:
     return Datasette([str(fixture_db)], metadata=metadata)
+
+
+def link(relation: str, directness: str, level: int | None, key: str) -> tuple:
+    """An evidence link for build_tiny_db: (relation, directness, level of the study, study key)."""
+    return relation, directness, level, key
+
+
+def build_tiny_db(tmp_path, claims: list[tuple[str, str, list[tuple]]], retracted: tuple = ()) -> sqlite_utils.Database:
+    """A database of one source, condition and treatment, and the given claims.
+
+    claims: (claim id, stance, links), each link made by link(). Studies are created from the links.
+    """
+    levels = {key: level for _, _, links in claims for _, _, level, key in links}
+    inputs = Inputs(
+        references=[Reference(key=key, entry_type="article", line=1, fields={"title": key, "year": "2020"}) for key in levels],
+        sources=[Source(id="source", title="An article", kind="blog")],
+        conditions=[Condition(id="pfps", name="Patellofemoral pain")],
+        treatments=[Treatment(id="treatment", name="A treatment", category="exercise")],
+        studies=[
+            Study(key=key, design="narrative-review" if level is None else "rct", evidence_level=level,
+                  metadata_status="verified", retracted=key in retracted)
+            for key, level in levels.items()
+        ],
+        claims=[
+            Claim(
+                id=claim_id, source="source", quote="q", text=f"Claim {claim_id}.", claim_type="treatment-benefit",
+                condition="pfps", stance=stance, treatments=["treatment"],
+                evidence=[EvidenceLink(study=key, relation=relation, directness=directness, finding="f")
+                          for relation, directness, _, key in links],
+            )
+            for claim_id, stance, links in claims
+        ],
+    )
+    build_database(inputs, tmp_path / "evidence.db")
+    return sqlite_utils.Database(tmp_path / "evidence.db")

@@ -62,6 +62,8 @@ def test_study_citations_and_unlevelled_designs(fixture_db):
         {"key": "smith2015knee", "short_citation": "Smith et al. 2015", "pages": "CD010513", "design": "systematic-review", "evidence_level": 1, "level_scheme": "OCEBM-2011", "verified_at": None},
         {"key": "buist2008no", "short_citation": "Buist et al. 2008", "pages": "33–39", "design": "rct", "evidence_level": 2, "level_scheme": "OCEBM-2011", "verified_at": json.dumps(["https://pubmed.ncbi.nlm.nih.gov/17940147/"])},
         {"key": "bennell2021effect", "short_citation": "Bennell et al. 2021", "pages": "2021–2030", "design": "rct", "evidence_level": 2, "level_scheme": "OCEBM-2011", "verified_at": None},
+        # in references.bib but neither appraised nor linked: loaded with an empty appraisal
+        {"key": "hossain2011foot", "short_citation": "Hossain et al. 2011", "pages": "CD008402", "design": None, "evidence_level": None, "level_scheme": None, "verified_at": None},
     ]
 
 
@@ -199,8 +201,8 @@ def test_full_text_search(fixture_db):
     assert rows(fixture_db, "select claims.id from claims_fts join claims on claims.rowid = claims_fts.rowid where claims_fts match 'stair'") == [
         {"id": "lombard-stairs-pain"}
     ]
-    assert rows(fixture_db, "select studies.key from studies_fts join studies on studies.rowid = studies_fts.rowid where studies_fts match 'orthoses'") == [
-        {"key": "smith2015knee"}
+    assert rows(fixture_db, "select studies.key from studies_fts join studies on studies.rowid = studies_fts.rowid where studies_fts match 'orthoses' order by studies.key") == [
+        {"key": "hossain2011foot"}, {"key": "smith2015knee"},
     ]
 
 
@@ -245,7 +247,7 @@ def test_build_replaces_the_database_and_leaves_no_temporary_files(kb):
     (kb / "evidence.db").write_bytes(b"an old database")
     result = run_ingest("build", "--db", "evidence.db", cwd=kb)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "Built evidence.db: 6 studies, 7 claims, 6 claim evidence, 4 treatments, 6 conditions, 2 sources\n"
+    assert result.stdout == "Built evidence.db: 7 studies, 7 claims, 6 claim evidence, 4 treatments, 6 conditions, 2 sources\n"
     assert rows(kb / "evidence.db", "select count(*) as n from claims") == [{"n": 7}]
     assert sorted(p.name for p in kb.iterdir()) == ["data", "evidence.db", "references.bib"]
 

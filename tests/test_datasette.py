@@ -82,6 +82,50 @@ CANNED = {
 }
 
 
+CANNED.update({
+    "audit_claims_with_no_evidence": ("", [
+        {"claim_id": "lombard-stairs-pain", "source_id": "lombard-pfps-runners", "claim_type": "symptom",
+         "claim": "Pain from runner's knee worsens on stairs."},
+        {"claim_id": "ortho-prolotherapy-effective", "source_id": "orthoregen-runners-knee", "claim_type": "treatment-benefit",
+         "claim": "Prolotherapy is an effective treatment for runner's knee."},
+    ]),
+    "audit_cited_only_indirect": ("", [
+        {"claim_id": "ortho-regenerative-relieves-pfps", "source_id": "orthoregen-runners-knee", "condition_id": "pfps",
+         "claim": "PRP and prolotherapy relieve the pain of runner's knee.",
+         "cited_studies": "Yıldırım Uslu 2024 (indirect-population, studied distal-semimembranosus-tendinopathy)"},
+    ]),
+    "audit_contradicted_by_strong_studies": ("", [
+        {"claim_id": "lombard-ten-percent", "source_id": "lombard-pfps-runners",
+         "claim": "Increasing running volume by no more than 10% a week prevents injury.", "study": "Buist et al. 2008",
+         "design": "rct", "evidence_level": 2, "directness": "indirect-population",
+         "finding": "A graded programme built on the 10% rule did not lower injury rates in novice runners."},
+        {"claim_id": "ortho-prp-chondromalacia", "source_id": "orthoregen-runners-knee",
+         "claim": "PRP is a promising treatment for chondromalacia patellae.", "study": "Bennell et al. 2021",
+         "design": "rct", "evidence_level": 2, "directness": "indirect-population",
+         "finding": "PRP was no better than saline injection in knee osteoarthritis."},
+    ]),
+    "audit_unlinked_studies": ("", [
+        {"key": "hossain2011foot", "short_citation": "Hossain et al. 2011", "title": "Foot orthoses for patellofemoral pain in adults",
+         "design": None, "evidence_level": None, "condition_id": None},
+    ]),
+    "audit_only_low_level_support": ("", [
+        {"claim_id": "ortho-prp-safe-akp", "source_id": "orthoregen-runners-knee",
+         "claim": "PRP is safe and may help anterior knee pain.", "supporting_studies": "Chalidis et al. 2025 (level 4)"},
+    ]),
+    "audit_sources_by_support": ("", [
+        {"source_id": "orthoregen-runners-knee", "title": "Runner’s Knee Pain", "kind": "clinic",
+         "conflict_of_interest": "Sells the injections it recommends.", "claims": 5, "supported": 1, "contradicted": 0,
+         "no_evidence": 1, "percent_supported": 20.0},
+        {"source_id": "lombard-pfps-runners",
+         "title": "Understanding and Overcoming Patellofemoral Pain Syndrome in Runners: Causes and Remedies",
+         "kind": "blog", "conflict_of_interest": None, "claims": 2, "supported": 0, "contradicted": 0,
+         "no_evidence": 1, "percent_supported": 0.0},
+    ]),
+    # No fixture study is retracted; tests/test_audits.py builds one that is.
+    "audit_retracted_studies": ("", []),
+})
+
+
 def test_every_canned_query_is_tested(metadata):
     assert set(metadata["databases"]["evidence"]["queries"]) == set(CANNED)
 

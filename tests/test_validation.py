@@ -219,5 +219,5 @@ def test_odd_but_valid_input_is_accepted(kb):
     result = check()
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "references.bib and data/ are valid: 6 references, 6 appraised studies, 7 claims, 6 evidence links, 4 treatments\n"
+        "references.bib and data/ are valid: 7 references, 6 appraised studies, 7 claims, 6 evidence links, 4 treatments\n"
     )

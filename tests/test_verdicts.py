@@ -5,42 +5,9 @@ the verdict from the claim_verdicts and treatment_summary views, where the rule 
 """
 
 import pytest
-import sqlite_utils
 
-from ingest.bibtex import Reference
-from ingest.build import build_database
-from ingest.models import Claim, Condition, EvidenceLink, Source, Study, Treatment
-from ingest.validate import Inputs
-
-
-def link(relation: str, directness: str, level: int | None, key: str) -> tuple:
-    return relation, directness, level, key
-
-
-def build(tmp_path, claims: list[tuple[str, str, list[tuple]]]) -> sqlite_utils.Database:
-    """claims: (claim id, stance, links) where each link is (relation, directness, level, study key)."""
-    levels = {key: level for _, _, links in claims for _, _, level, key in links}
-    inputs = Inputs(
-        references=[Reference(key=key, entry_type="article", line=1, fields={"title": key, "year": "2020"}) for key in levels],
-        sources=[Source(id="source", title="An article", kind="blog")],
-        conditions=[Condition(id="pfps", name="Patellofemoral pain")],
-        treatments=[Treatment(id="treatment", name="A treatment", category="exercise")],
-        studies=[
-            Study(key=key, design="narrative-review" if level is None else "rct", evidence_level=level, metadata_status="verified")
-            for key, level in levels.items()
-        ],
-        claims=[
-            Claim(
-                id=claim_id, source="source", quote="q", text="t", claim_type="treatment-benefit", condition="pfps",
-                stance=stance, treatments=["treatment"],
-                evidence=[EvidenceLink(study=key, relation=relation, directness=directness, finding="f")
-                          for relation, directness, _, key in links],
-            )
-            for claim_id, stance, links in claims
-        ],
-    )
-    build_database(inputs, tmp_path / "evidence.db")
-    return sqlite_utils.Database(tmp_path / "evidence.db")
+from conftest import build_tiny_db as build
+from conftest import link
 
 
 CLAIM_CASES = [
