@@ -1,10 +1,12 @@
 """Command line: python -m ingest build | check."""
 
+import json
 from pathlib import Path
 
 import click
+import sqlite_utils
 
-from ingest import __version__
+from ingest import __version__, cite
 from ingest.build import build_database
 from ingest.problems import InputError
 from ingest.report import coverage_report
@@ -13,6 +15,10 @@ from ingest.validate import Inputs, read_inputs
 bib_option = click.option(
     "--bib", type=click.Path(dir_okay=False, path_type=Path), default="references.bib", show_default=True,
     help="BibTeX file of the studies.",
+)
+built_db_option = click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), default="evidence.db", show_default=True,
+    help="SQLite database built by `build`.",
 )
 data_option = click.option(
     "--data", type=click.Path(file_okay=False, path_type=Path), default="data", show_default=True,
@@ -60,8 +66,7 @@ def check(bib: Path, data: Path):
 
 
 @cli.command()
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="evidence.db", show_default=True,
-              help="SQLite database built by `build`.")
+@built_db_option
 def report(db: Path):
     """Print the coverage report: evidence per treatment, claims with no study, totals.
 
@@ -69,9 +74,33 @@ def report(db: Path):
 
     Example: python -m ingest report --db evidence.db
     """
+    click.echo(coverage_report(_built(db)), nl=False)
+
+
+@cli.command(name="cite")
+@click.argument("target")
+@click.option("--format", "format_", type=click.Choice(sorted(cite.RENDERERS)), default="md", show_default=True,
+              help="md: numbered list in AMA style; bibtex: the original entries; csl: CSL-JSON.")
+@built_db_option
+def cite_pack(target: str, format_: str, db: Path):
+    """Print the references behind a claim or a treatment, ready to paste.
+
+    TARGET is a claim id or a treatment id. Studies come strongest evidence first.
+
+    Example: python -m ingest cite prp --format bibtex
+    """
+    database = sqlite_utils.Database(_built(db))
+    if not database.execute(cite.TARGET_EXISTS, {"target": target}).fetchone()[0]:
+        raise click.ClickException(f"no claim or treatment has the id '{target}': use an id from the claims or treatments table")
+    studies = list(database.query(cite.STUDIES_FOR_TARGET, {"target": target}))
+    authors = list(database.query(cite.AUTHORS, {"keys": json.dumps([study["key"] for study in studies])}))
+    click.echo(cite.RENDERERS[format_](studies, cite.csl_items(studies, authors)), nl=False)
+
+
+def _built(db: Path) -> Path:
     if not db.is_file():
         raise click.ClickException(f"{db} not found: build it first with `make ingest` or `python -m ingest build`")
-    click.echo(coverage_report(db), nl=False)
+    return db
 
 
 def _read_or_exit(bib: Path, data: Path, consequence: str) -> Inputs:

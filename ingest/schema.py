@@ -151,7 +151,8 @@ select
   end
   || ' Direct studies: ' || direct_supporting || ' for, ' || direct_contradicting || ' against, '
   || direct_mixed || ' mixed; indirect: ' || indirect_supporting || ' for, ' || indirect_contradicting
-  || ' against, ' || indirect_mixed || ' mixed.' as verdict_reason
+  || ' against, ' || indirect_mixed || ' mixed.' as verdict_reason,
+  claim_id as cite_pack
 from verdicts
 """
 
@@ -249,7 +250,8 @@ select
       || claims_conflicting || ' conflicting, ' || claims_weak || ' weak, '
       || claims_indirect_only || ' indirect only, ' || claims_no_evidence || ' with no evidence'
       || ' (counted for the treatment: a supported claim against it counts as contradicted).'
-  end as verdict_reason
+  end as verdict_reason,
+  treatment_id as cite_pack
 from summary
 """
 

@@ -1,0 +1,104 @@
+"""Cite packs: the references behind a claim or a treatment, as Markdown, BibTeX or CSL-JSON.
+
+Pure functions of study rows (as in the `studies` table) and their authors, so that the CLI and
+the Datasette plugin share them.
+"""
+
+import json
+import re
+from pathlib import Path
+
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source.json import CiteProcJSON
+
+STYLE = Path(__file__).parent / "styles" / "american-medical-association.csl"
+
+# Studies linked to a claim, or to any claim naming a treatment; strongest evidence first.
+STUDIES_FOR_TARGET = """
+select distinct studies.* from studies
+join claim_evidence on claim_evidence.study_key = studies.key
+where claim_evidence.claim_id = :target
+   or claim_evidence.claim_id in (select claim_id from claim_treatments where treatment_id = :target)
+order by studies.evidence_level is null, studies.evidence_level, studies.year desc, studies.key
+"""
+TARGET_EXISTS = "select exists(select 1 from claims where id = :target) or exists(select 1 from treatments where id = :target)"
+AUTHORS = """
+select study_authors.study_key, authors.family, authors.given from study_authors
+join authors on authors.id = study_authors.author_id
+where study_authors.study_key in (select value from json_each(:keys))
+order by study_authors.study_key, study_authors.position
+"""
+
+CSL_TYPES = {"article": "article-journal", "book": "book", "inbook": "chapter", "incollection": "chapter",
+             "inproceedings": "paper-conference", "techreport": "report", "phdthesis": "thesis", "misc": "document"}
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
+def csl_items(studies: list[dict], authors: list[dict]) -> list[dict]:
+    """CSL-JSON items for study rows; authors are rows of (study_key, family, given) in order."""
+    by_study: dict[str, list] = {}
+    for author in authors:
+        name = {"family": author["family"]}
+        if author["given"]:
+            name["given"] = author["given"]
+        by_study.setdefault(author["study_key"], []).append(name)
+    return [csl_item(study, by_study.get(study["key"], [])) for study in studies]
+
+
+def csl_item(study: dict, authors: list[dict]) -> dict:
+    item = {"id": study["key"], "type": CSL_TYPES.get(study["entry_type"], "article-journal"), "title": study["title"]}
+    if authors:
+        item["author"] = authors
+    if study["year"]:
+        item["issued"] = {"date-parts": [[study["year"]]]}
+    fields = {"container-title": "journal", "volume": "volume", "issue": "number", "page": "pages",
+              "DOI": "doi", "PMID": "pmid", "PMCID": "pmcid", "URL": "url"}
+    item.update({csl: study[column] for csl, column in fields.items() if study.get(column)})
+    return item
+
+
+def render_csl(items: list[dict]) -> str:
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_bibtex(studies: list[dict]) -> str:
+    """The original BibTeX entries, exactly as they are in references.bib."""
+    return "\n\n".join(study["bibtex"].strip() for study in studies) + "\n"
+
+
+def render_markdown(items: list[dict]) -> str:
+    """A numbered list in AMA style (rendered by citeproc-py), with DOIs as links."""
+    if not items:
+        return ""
+    style = CitationStylesStyle(str(STYLE), validate=False)
+    bibliography = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
+    for item in items:
+        bibliography.register(Citation([CitationItem(item["id"])]))
+    lines = [f"{number}. {_markdown_entry(str(entry), item)}"
+             for number, (entry, item) in enumerate(zip(bibliography.bibliography(), items), 1)]
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_entry(text: str, item: dict) -> str:
+    text = re.sub(r"^\d+\.\s*", "", text)  # the style numbers its entries; the Markdown list does that
+    text = text.replace("?.", "?").replace("!.", "!")  # citeproc-py does not collapse this punctuation
+    title = item.get("title", "")
+    if "author" not in item and text.startswith(f"{title}. {title}"):
+        text = text[len(title) + 2:]  # citeproc-py prints a title that stands in for the author twice
+    doi = item.get("DOI")
+    if doi and f"doi:{doi}" in text:
+        before, after = text.split(f"doi:{doi}", 1)
+        link = f"doi:[{_escape(doi)}](https://doi.org/{doi.replace(' ', '%20').replace(')', '%29')})"
+        return _escape(before) + link + _escape(after)
+    return _escape(text)
+
+
+def _escape(text: str) -> str:
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+RENDERERS = {
+    "md": lambda studies, items: render_markdown(items),
+    "bibtex": lambda studies, items: render_bibtex(studies),
+    "csl": lambda studies, items: render_csl(items),
+}

@@ -1,0 +1,56 @@
+"""Datasette plugin: cite packs as output formats, and links to them from verdict rows.
+
+Any query or table whose rows are studies (with `key`, `title` and `bibtex` columns) can be
+downloaded as .md (AMA style), .bibtex or .csl (CSL-JSON); the `cite_pack` canned query selects the
+studies behind a claim or a treatment. Installed through the `datasette` entry point in pyproject.toml.
+"""
+
+import json
+import urllib.parse
+
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
+
+from ingest import cite
+
+CONTENT_TYPES = {
+    "md": "text/markdown; charset=utf-8",
+    "bibtex": "application/x-bibtex; charset=utf-8",
+    "csl": "application/vnd.citationstyles.csl+json; charset=utf-8",
+}
+LINK_LABELS = {"md": "Markdown", "bibtex": "BibTeX", "csl": "CSL-JSON"}
+
+
+def _can_render(columns) -> bool:
+    return {"key", "title", "bibtex"} <= set(columns)
+
+
+def _renderer(format_name: str):
+    async def render(datasette, database, columns, rows):
+        studies = [dict(zip(columns, row)) for row in rows]
+        keys = json.dumps([study["key"] for study in studies])
+        result = await datasette.get_database(database).execute(cite.AUTHORS, {"keys": keys})
+        authors = [dict(row) for row in result.rows]
+        body = cite.RENDERERS[format_name](studies, cite.csl_items(studies, authors))
+        return Response(body, content_type=CONTENT_TYPES[format_name])
+
+    return render
+
+
+@hookimpl
+def register_output_renderer(datasette):
+    return [{"extension": name, "render": _renderer(name), "can_render": _can_render} for name in cite.RENDERERS]
+
+
+@hookimpl
+def render_cell(value, column, database, datasette):
+    """The `cite_pack` column of the verdict views: links to the cite pack in each format."""
+    if column != "cite_pack" or not isinstance(value, str):
+        return None
+    query = urllib.parse.urlencode({"target": value})
+    links = [
+        f'<a href="{escape(datasette.urls.database(database))}/cite_pack.{name}?{escape(query)}">{label}</a>'
+        for name, label in LINK_LABELS.items()
+    ]
+    return Markup(" · ".join(links))

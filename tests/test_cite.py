@@ -1,0 +1,113 @@
+"""Cite packs: the references behind a claim or treatment, as Markdown, BibTeX and CSL-JSON."""
+
+import json
+
+import bibtexparser
+import pytest
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source.json import CiteProcJSON
+from click.testing import CliRunner
+
+from ingest import cite
+from ingest.cli import cli
+
+PRP_MARKDOWN = """\
+1. Bennell KL, Paterson KL, Metcalf BR, et al. Effect of Intra-articular Platelet-Rich Plasma vs Placebo Injection on Pain and Medial Tibial Cartilage Volume in Patients With Knee Osteoarthritis: The RESTORE Randomized Clinical Trial. JAMA. 2021;326(20):2021-2030. doi:[10.1001/jama.2021.19415](https://doi.org/10.1001/jama.2021.19415)
+2. Yıldırım Uslu E. Is Dextrose Prolotherapy More Effective Than Steroids in the Treatment of Distal Semimembranous Tendinopathy? Cureus. 2024;16(10):e70663. doi:[10.7759/cureus.70663](https://doi.org/10.7759/cureus.70663)
+3. Chalidis B, Pitsilos C, Davitis V. The Role of Platelet-Rich Plasma (PRP) in the Treatment of Patellofemoral Arthritis and Anterior Knee Pain: A Systematic Review. International Journal of Molecular Sciences. 2025;26(18):9006. doi:[10.3390/ijms26189006](https://doi.org/10.3390/ijms26189006)
+4. Katz NB, Tsitsilianos N, Nowak AS, Douglas SR, Tenforde AS, Borg-Stein J. Advanced Non-Operative Interventions for Anterior Knee Pain. Current Reviews in Musculoskeletal Medicine. 2024;17(12):589-615. doi:[10.1007/s12178-024-09930-x](https://doi.org/10.1007/s12178-024-09930-x)
+"""
+PRP_KEYS = ["bennell2021effect", "uslu2024dextrose", "chalidis2025role", "katz2024advanced"]
+
+
+def run_cite(fixture_db, *args):
+    return CliRunner().invoke(cli, ["cite", *args, "--db", str(fixture_db)])
+
+
+def test_prp_cite_pack_as_markdown(fixture_db):
+    result = run_cite(fixture_db, "prp")
+    assert result.exit_code == 0
+    assert result.output == PRP_MARKDOWN
+
+
+def test_prp_cite_pack_as_bibtex_reads_back(fixture_db):
+    result = run_cite(fixture_db, "prp", "--format", "bibtex")
+    library = bibtexparser.parse_string(result.output)
+    assert library.failed_blocks == []
+    assert [entry.key for entry in library.entries] == PRP_KEYS
+    assert library.entries[1]["doi"] == "10.7759/cureus.70663"
+
+
+def test_prp_cite_pack_as_csl_json_is_accepted_by_a_csl_processor(fixture_db):
+    items = json.loads(run_cite(fixture_db, "prp", "--format", "csl").output)
+    assert [item["id"] for item in items] == PRP_KEYS
+    assert items[1] == {
+        "id": "uslu2024dextrose", "type": "article-journal",
+        "title": "Is Dextrose Prolotherapy More Effective Than Steroids in the Treatment of Distal Semimembranous Tendinopathy?",
+        "author": [{"family": "Yıldırım Uslu", "given": "E."}], "issued": {"date-parts": [[2024]]},
+        "container-title": "Cureus", "volume": "16", "issue": "10", "page": "e70663", "DOI": "10.7759/cureus.70663",
+        "PMID": "39493165", "PMCID": "PMC11528132", "URL": "https://doi.org/10.7759/cureus.70663",
+    }
+    # citeproc-py with its own bundled style (not ours), so the JSON is judged independently
+    style = CitationStylesStyle("harvard-cite-them-right", validate=False)
+    bibliography = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
+    for item in items:
+        bibliography.register(Citation([CitationItem(item["id"])]))
+    rendered = [str(entry) for entry in bibliography.bibliography()]
+    assert len(rendered) == 4
+    assert "Yıldırım Uslu, E. (2024)" in "\n".join(rendered)
+
+
+def test_cite_pack_for_a_claim(fixture_db):
+    result = run_cite(fixture_db, "ortho-regenerative-relieves-pfps", "--format", "bibtex")
+    assert [entry.key for entry in bibtexparser.parse_string(result.output).entries] == ["uslu2024dextrose"]
+
+
+def test_unknown_target(fixture_db):
+    result = run_cite(fixture_db, "platelets")
+    assert result.exit_code == 1
+    assert result.output == "Error: no claim or treatment has the id 'platelets': use an id from the claims or treatments table\n"
+
+
+def test_markdown_escapes_what_the_data_says():
+    items = [{"id": "x", "type": "article-journal", "title": "A *bold* claim [with] <tags> and under_scores",
+              "issued": {"date-parts": [[2020]]}, "DOI": "10.1000/a_b(1)"}]
+    assert cite.render_markdown(items) == (
+        "1. A \\*bold\\* claim \\[with\\] \\<tags\\> and under\\_scores. Published online 2020. "
+        "doi:[10.1000/a\\_b(1)](https://doi.org/10.1000/a_b(1%29)\n"
+    )
+
+
+def test_the_canned_query_uses_the_same_sql(metadata):
+    assert metadata["databases"]["evidence"]["queries"]["cite_pack"]["sql"].strip() == cite.STUDIES_FOR_TARGET.strip()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("extension, content_type", [
+    ("md", "text/markdown; charset=utf-8"),
+    ("bibtex", "application/x-bibtex; charset=utf-8"),
+    ("csl", "application/vnd.citationstyles.csl+json; charset=utf-8"),
+])
+async def test_cite_pack_in_datasette(datasette, fixture_db, extension, content_type):
+    response = await datasette.client.get(f"/evidence/cite_pack.{extension}?target=prp")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == content_type
+    format_name = {"md": "md", "bibtex": "bibtex", "csl": "csl"}[extension]
+    assert response.text == run_cite(fixture_db, "prp", "--format", format_name).output
+
+
+@pytest.mark.asyncio
+async def test_verdict_pages_link_to_cite_packs(datasette):
+    page = await datasette.client.get("/evidence/treatment_summary?treatment_id=prp")
+    assert '<a href="/evidence/cite_pack.md?target=prp">Markdown</a>' in page.text
+    assert '<a href="/evidence/cite_pack.bibtex?target=prp">BibTeX</a>' in page.text
+    page = await datasette.client.get("/evidence/claim_verdicts?claim_id=ortho-prp-safe-akp")
+    assert '<a href="/evidence/cite_pack.csl?target=ortho-prp-safe-akp">CSL-JSON</a>' in page.text
+
+
+@pytest.mark.asyncio
+async def test_any_query_of_studies_offers_the_formats(datasette):
+    response = await datasette.client.get("/evidence/studies.bibtex?key=smith2015knee")
+    assert [entry.key for entry in bibtexparser.parse_string(response.text).entries] == ["smith2015knee"]
+    claims = await datasette.client.get("/evidence/claims.bibtex")
+    assert claims.status_code != 200  # rows that are not studies have no cite pack
