@@ -3,24 +3,43 @@
 import os
 import tempfile
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlite_utils
 
-from ingest import rows, schema
+from ingest import __version__, history, rows, schema
 
 
-def build_database(inputs, db_path: Path) -> dict[str, int]:
-    """Write a fresh database at db_path atomically; return the row count of each table."""
+def build_database(inputs, db_path: Path, built_at: str | None = None) -> dict[str, int]:
+    """Write a fresh database at db_path atomically; return the row count of each table.
+
+    The verdicts of the database being replaced are kept in `previous_verdicts`, so the new one
+    can say what changed.
+    """
+    previous, previous_built_at = history.previous_verdicts(db_path)
     with _atomic_path(db_path) as tmp_path:
         db = sqlite_utils.Database(tmp_path)
         create_tables(db)
         for table, records in rows.table_rows(inputs).items():
             db[table].insert_all(records)
+        db["previous_verdicts"].insert_all(previous)
         ensure_db_shape(db)
+        record_build(db, built_at or datetime.now(timezone.utc).isoformat(timespec="seconds"), previous_built_at)
         counts = {table: db[table].count for table in schema.TABLES}
         db.close()
     return counts
+
+
+def record_build(db: sqlite_utils.Database, built_at: str, previous_built_at: str | None) -> None:
+    """One row saying when this build was made and how many claims have each verdict."""
+    verdicts = {row["verdict"]: row["n"] for row in db.query("select verdict, count(*) as n from claim_verdicts group by verdict")}
+    db["build_info"].insert({
+        "built_at": built_at, "previous_built_at": previous_built_at, "ingest_version": __version__,
+        "claims": sum(verdicts.values()),
+        **{verdict.replace(" ", "_"): verdicts.get(verdict, 0)
+           for verdict in ("supported", "contradicted", "conflicting", "weak", "indirect only", "no evidence")},
+    })
 
 
 def create_tables(db: sqlite_utils.Database) -> None:

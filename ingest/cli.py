@@ -1,12 +1,15 @@
 """Command line: python -m ingest build | check."""
 
 import json
+import sqlite3
+from collections import Counter
 from pathlib import Path
 
 import click
 import sqlite_utils
+from tabulate import tabulate
 
-from ingest import __version__, cite
+from ingest import __version__, cite, history
 from ingest.build import build_database
 from ingest.problems import InputError
 from ingest.report import coverage_report
@@ -95,6 +98,26 @@ def cite_pack(target: str, format_: str, db: Path):
     studies = list(database.query(cite.STUDIES_FOR_TARGET, {"target": target}))
     authors = list(database.query(cite.AUTHORS, {"keys": json.dumps([study["key"] for study in studies])}))
     click.echo(cite.RENDERERS[format_](studies, cite.csl_items(studies, authors)), nl=False)
+
+
+@cli.command()
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+def diff(old: Path, new: Path):
+    """List the claims whose verdict differs between two builds, with the reasons before and after.
+
+    Example: python -m ingest diff evidence-before.db evidence.db
+    """
+    try:
+        changes = history.diff_databases(_built(old), _built(new))
+    except sqlite3.DatabaseError as error:
+        raise click.ClickException(f"cannot compare {old} and {new} ({error}): rebuild both with this version") from None
+    if not changes:
+        click.echo("No claim changed its verdict.")
+        return
+    click.echo(tabulate(changes, headers="keys", tablefmt="github", missingval=""))
+    counts = Counter(change["change"] for change in changes)
+    click.echo("\n" + ", ".join(f"{counts[kind]} {kind}" for kind in ("verdict changed", "new claim", "claim removed") if counts[kind]))
 
 
 def _built(db: Path) -> Path:

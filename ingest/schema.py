@@ -42,6 +42,15 @@ TABLES = {
         ("claim_id", "study_key"), [("claim_id", "claims", "id"), ("study_key", "studies", "key")],
     ),
     "vocabulary": ({"field": str, "value": str, "description": str}, ("field", "value"), []),
+    # History: the verdicts of the database this build replaced, and a summary of this build.
+    "previous_verdicts": (
+        {"claim_id": str, "claim": str, "verdict": str, "verdict_reason": str}, "claim_id", [],
+    ),
+    "build_info": (
+        {"built_at": str, "previous_built_at": str, "ingest_version": str, "claims": int, "supported": int,
+         "contradicted": int, "conflicting": int, "weak": int, "indirect_only": int, "no_evidence": int},
+        "built_at", [],
+    ),
     "evidence_levels": (
         {"scheme": str, "level": int, "description": str}, ("scheme", "level"), [],
     ),

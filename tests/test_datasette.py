@@ -128,8 +128,18 @@ CANNED.update({
         {"key": "bennell2021effect", "evidence_level": 2}, {"key": "uslu2024dextrose", "evidence_level": 3},
         {"key": "chalidis2025role", "evidence_level": 4}, {"key": "katz2024advanced", "evidence_level": None},
     ]),
+    # A first build: every claim is new. tests/test_history.py rebuilds to see real changes.
+    "verdict_changes": ("", [
+        {"claim_id": claim_id, "change": "new claim", "previous_verdict": None, "verdict": verdict}
+        for claim_id, verdict in [
+            ("lombard-stairs-pain", "no evidence"), ("lombard-ten-percent", "indirect only"),
+            ("ortho-brace-only-temporary", "supported"), ("ortho-prolotherapy-effective", "no evidence"),
+            ("ortho-prp-chondromalacia", "weak"), ("ortho-prp-safe-akp", "weak"),
+            ("ortho-regenerative-relieves-pfps", "indirect only"),
+        ]
+    ]),
 })
-PROJECTED = {"cite_pack": ["key", "evidence_level"]}
+PROJECTED = {"cite_pack": ["key", "evidence_level"], "verdict_changes": ["claim_id", "change", "previous_verdict", "verdict"]}
 
 
 def test_every_canned_query_is_tested(metadata):
