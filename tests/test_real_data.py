@@ -104,3 +104,13 @@ def test_every_appraised_study_says_where_it_was_verified(real_db):
 
 def test_doi_links(real_db):
     assert query(real_db, "select key from studies where doi is not null and url != 'https://doi.org/' || doi") == []
+
+
+def test_every_claim_has_exactly_one_verdict(real_db):
+    assert query(real_db, """
+        select (select count(*) from claims) as claims, (select count(*) from claim_verdicts) as verdict_rows,
+          (select count(distinct claim_id) from claim_verdicts) as distinct_claims""") == [
+        {"claims": query(real_db, "select count(*) as n from claims")[0]["n"],
+         "verdict_rows": query(real_db, "select count(*) as n from claims")[0]["n"],
+         "distinct_claims": query(real_db, "select count(*) as n from claims")[0]["n"]},
+    ]
