@@ -42,6 +42,9 @@ def csl_items(studies: list[dict], authors: list[dict]) -> list[dict]:
         if author["given"]:
             name["given"] = author["given"]
         by_study.setdefault(author["study_key"], []).append(name)
+    for study in studies:
+        if (study.get("authors") or "").endswith("; et al."):  # BibTeX's "and others"
+            by_study.setdefault(study["key"], []).append({"literal": "et al."})
     return [csl_item(study, by_study.get(study["key"], [])) for study in studies]
 
 

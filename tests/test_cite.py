@@ -111,3 +111,11 @@ async def test_any_query_of_studies_offers_the_formats(datasette):
     assert [entry.key for entry in bibtexparser.parse_string(response.text).entries] == ["smith2015knee"]
     claims = await datasette.client.get("/evidence/claims.bibtex")
     assert claims.status_code != 200  # rows that are not studies have no cite pack
+
+
+def test_and_others_becomes_et_al(fixture_db):
+    """BibTeX's "and others" must not silently shorten the author list."""
+    result = run_cite(fixture_db, "knee-brace")
+    assert result.output.startswith("1. Smith TO, et al. Knee orthoses for treating patellofemoral pain syndrome.")
+    [item] = json.loads(run_cite(fixture_db, "knee-brace", "--format", "csl").output)
+    assert item["author"] == [{"family": "Smith", "given": "Toby O."}, {"literal": "et al."}]
