@@ -3,7 +3,7 @@
 import os
 import tempfile
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -25,7 +25,7 @@ def build_database(inputs, db_path: Path, built_at: str | None = None) -> dict[s
             db[table].insert_all(records)
         db["previous_verdicts"].insert_all(previous)
         ensure_db_shape(db)
-        record_build(db, built_at or datetime.now(timezone.utc).isoformat(timespec="seconds"), previous_built_at)
+        record_build(db, built_at or datetime.now(UTC).isoformat(timespec="seconds"), previous_built_at)
         counts = {table: db[table].count for table in schema.TABLES}
         db.close()
     return counts

@@ -78,7 +78,7 @@ def render_markdown(items: list[dict]) -> str:
     for item in items:
         bibliography.register(Citation([CitationItem(item["id"])]))
     lines = [f"{number}. {_markdown_entry(str(entry), item)}"
-             for number, (entry, item) in enumerate(zip(bibliography.bibliography(), items), 1)]
+             for number, (entry, item) in enumerate(zip(bibliography.bibliography(), items, strict=True), 1)]
     return "\n".join(lines) + "\n"
 
 

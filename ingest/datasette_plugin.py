@@ -28,7 +28,7 @@ def _can_render(columns) -> bool:
 
 def _renderer(format_name: str):
     async def render(datasette, database, columns, rows):
-        studies = [dict(zip(columns, row)) for row in rows]
+        studies = [dict(zip(columns, row, strict=True)) for row in rows]
         keys = json.dumps([study["key"] for study in studies])
         result = await datasette.get_database(database).execute(cite.AUTHORS, {"keys": keys})
         authors = [dict(row) for row in result.rows]
