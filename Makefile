@@ -5,10 +5,11 @@ BIN := $(VENV)/bin
 DB := evidence.db
 HOST := 127.0.0.1
 PORT := 8001
-INPUTS := references.bib $(wildcard data/*.yml) $(wildcard data/sources/*.txt)
+INPUTS := references.bib $(wildcard data/*.yml) $(wildcard data/sources/*.txt) \
+	$(wildcard data/enrichment/*/*/*.json)
 CODE := $(wildcard ingest/*.py)
 
-.PHONY: serve test ingest check report clean
+.PHONY: serve test ingest check report enrich clean
 
 # The virtualenv, with exactly the pinned dependencies (requirements.txt is compiled from
 # pyproject.toml by pip-compile). The stamp file makes it rebuild when the pins change.
@@ -29,6 +30,11 @@ ingest: $(DB)
 ## check: validate references.bib and data/ without writing anything
 check: $(VENV)/.installed
 	$(BIN)/python -m ingest check --bib references.bib --data data
+
+## enrich: ask Crossref and PubMed about every reference; answers are cached in data/enrichment/
+##         (needs EVIDENCE_CONTACT_EMAIL; optional NCBI_API_KEY; commit the cache afterwards)
+enrich: $(VENV)/.installed
+	$(BIN)/python -m ingest enrich --bib references.bib --data data
 
 ## report: print evidence per treatment and the claims that have no study
 report: $(DB)

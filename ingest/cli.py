@@ -2,6 +2,7 @@
 
 import json
 import sqlite3
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import sqlite_utils
 from tabulate import tabulate
 
 from ingest import __version__, cite, history
+from ingest.bibtex import parse_bibtex
+from ingest.enrich import http, run
 from ingest.build import build_database
 from ingest.problems import InputError
 from ingest.report import coverage_report
@@ -120,6 +123,44 @@ def diff(old: Path, new: Path):
     click.echo("\n" + ", ".join(f"{counts[kind]} {kind}" for kind in ("verdict changed", "new claim", "claim removed") if counts[kind]))
 
 
+@cli.command()
+@bib_option
+@data_option
+@click.option("--mailto", envvar="EVIDENCE_CONTACT_EMAIL", show_envvar=True,
+              help="Contact address sent to Crossref and NCBI, as both ask (required).")
+@click.option("--ncbi-api-key", envvar="NCBI_API_KEY", show_envvar=True, help="Optional NCBI API key (raises its rate limit).")
+@click.option("--refresh", is_flag=True, help="Fetch again even what is cached.")
+@click.option("--only", multiple=True, metavar="CITEKEY", help="Enrich only these references (repeatable).")
+@click.option("--crossref-url", envvar="CROSSREF_API_URL", default=http.DEFAULT_BASE_URLS["crossref"], show_default=True, hidden=True)
+@click.option("--pubmed-url", envvar="PUBMED_API_URL", default=http.DEFAULT_BASE_URLS["pubmed"], show_default=True, hidden=True)
+def enrich(bib, data, mailto, ncbi_api_key, refresh, only, crossref_url, pubmed_url):
+    """Fetch DOIs, PMIDs, abstracts, publication types, MeSH terms and retraction notices.
+
+    Asks Crossref and PubMed about each reference in references.bib and keeps every answer under
+    data/enrichment/ (commit it): `build` reads only that cache, so anyone rebuilds offline.
+    What is cached is not asked again unless --refresh. Exits non-zero only when nothing it
+    had to fetch could be fetched.
+
+    Example: EVIDENCE_CONTACT_EMAIL=you@example.org python -m ingest enrich
+    """
+    if not mailto:
+        raise click.ClickException("no contact address: set EVIDENCE_CONTACT_EMAIL or pass --mailto (Crossref and NCBI ask for one)")
+    references, problems, _ = parse_bibtex(bib)
+    if problems:
+        _exit_with_problems(problems, "nothing was fetched")
+    if only:
+        references = [reference for reference in references if reference.key in set(only)]
+    client = http.Client(contact=mailto, ncbi_api_key=ncbi_api_key, base_urls={"crossref": crossref_url, "pubmed": pubmed_url})
+    with click.progressbar(references, label="Enriching", file=sys.stderr, item_show_func=lambda r: r.key if r else "") as bar:
+        report = run.enrich(bar, data / "enrichment", client, refresh=refresh)
+    for key, what, message in report.failures:
+        click.echo(f"{bib}: {key}: {what}: {message}", err=True)
+    click.echo(f"Enriched {len(references)} references: {report.fetched} answers fetched, "
+               f"{report.from_cache} from the cache, {len(report.failures)} failed.")
+    if report.failures and report.fetched == 0:
+        raise SystemExit(1)
+
+
 def _built(db: Path) -> Path:
     if not db.is_file():
         raise click.ClickException(f"{db} not found: build it first with `make ingest` or `python -m ingest build`")
@@ -128,13 +169,20 @@ def _built(db: Path) -> Path:
 
 def _read_or_exit(bib: Path, data: Path, consequence: str) -> Inputs:
     try:
-        return read_inputs(bib, data)
+        inputs = read_inputs(bib, data)
     except InputError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        count = len(error.problems)
-        click.echo(f"{count} problem{'s' if count != 1 else ''} found; {consequence}.", err=True)
-        raise SystemExit(1) from None
+        _exit_with_problems(error.problems, consequence)
+    for warning in inputs.warnings:
+        click.echo(str(warning), err=True)
+    return inputs
+
+
+def _exit_with_problems(problems: list, consequence: str):
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    count = len(problems)
+    click.echo(f"{count} problem{'s' if count != 1 else ''} found; {consequence}.", err=True)
+    raise SystemExit(1)
 
 
 def _summary(inputs: Inputs) -> str:

@@ -6,20 +6,34 @@ from ingest import vocabulary as v
 from ingest.bibtex import Reference, year_of
 
 
+RETRACTING_NOTICES = {"retraction", "withdrawal", "removal"}
+
+
 def table_rows(inputs) -> dict[str, list[dict]]:
     """Rows for every table, keyed by table name, in insertion order (parents first)."""
     authors, study_authors = author_rows(inputs.references)
+    enrichment = inputs.enrichment.values()
     return {
         "sources": [s.model_dump() for s in inputs.sources],
         "conditions": [condition_row(c) for c in inputs.conditions],
         "treatments": [t.model_dump() for t in inputs.treatments],
-        "studies": study_rows(inputs.references, inputs.studies),
+        "studies": study_rows(inputs.references, inputs.studies, inputs.enrichment),
         "authors": authors,
         "study_authors": study_authors,
         "claims": [claim_row(c, position) for position, c in enumerate(inputs.claims, 1)],
         "claim_treatments": [{"claim_id": c.id, "treatment_id": t} for c in inputs.claims for t in c.treatments],
         "claim_tags": [{"claim_id": c.id, "tag": tag} for c in inputs.claims for tag in c.tags],
         "claim_evidence": [evidence_row(c.id, link) for c in inputs.claims for link in c.evidence],
+        "study_publication_types": [{"study_key": e.key, "publication_type": t} for e in enrichment for t in dict.fromkeys(e.publication_types)],
+        "study_mesh_terms": [{"study_key": e.key, "term": t} for e in enrichment for t in dict.fromkeys(e.mesh_terms)],
+        "study_notices": [
+            {"study_key": e.key, "notice_type": n["type"], "notice_doi": n["doi"], "notice_date": n["date"]}
+            for e in enrichment for n in e.notices
+        ],
+        "metadata_conflicts": [
+            {"study_key": e.key, "field": name, "bib_value": ours, "record_value": theirs, "source": source}
+            for e in enrichment for name, ours, theirs, source in e.conflicts
+        ],
         "vocabulary": vocabulary_rows(),
         "evidence_levels": level_rows(),
     }
@@ -31,10 +45,32 @@ def condition_row(condition) -> dict:
     return row
 
 
-def study_rows(references: list[Reference], appraisals: list) -> list[dict]:
-    """One row per reference, with its appraisal from studies.yml where there is one."""
+def study_rows(references: list[Reference], appraisals: list, enrichment: dict) -> list[dict]:
+    """One row per reference, with its appraisal from studies.yml and what enrichment adds."""
     appraisal_by_key = {a.key: a for a in appraisals}
-    return [study_row(r, appraisal_by_key.get(r.key)) for r in references]
+    rows = []
+    for reference in references:
+        row = study_row(reference, appraisal_by_key.get(reference.key))
+        if reference.key in enrichment:
+            enrich_row(row, enrichment[reference.key])
+        rows.append(row)
+    return rows
+
+
+def enrich_row(row: dict, enrichment) -> None:
+    """Fill gaps only: what the curator wrote is never overwritten."""
+    filled = [name for name, value in enrichment.fields.items() if value and not row.get(name)]
+    for name in filled:
+        row[name] = enrichment.fields[name]
+    if "doi" in filled and not row.get("url"):
+        row["url"] = f"https://doi.org/{row['doi']}"
+    if filled and row.get("metadata_status") is None:
+        row["metadata_status"] = "enriched"
+    row["enriched_fields"] = ", ".join(filled) or None
+    if any(notice["type"] in RETRACTING_NOTICES for notice in enrichment.notices):
+        row["retracted"] = 1
+    if row.get("design") is None and enrichment.suggested_design:
+        row["design"], row["design_source"] = enrichment.suggested_design, "pubmed"
 
 
 def study_row(reference: Reference, appraisal) -> dict:
@@ -67,6 +103,7 @@ def study_row(reference: Reference, appraisal) -> dict:
             metadata_status=appraisal.metadata_status,
             verified_at=json.dumps(appraisal.verified_at) if appraisal.verified_at else None,
             note=appraisal.note,
+            design_source="curator",
         )
     return row
 

@@ -18,7 +18,7 @@ TABLES = {
          "pmid": str, "pmcid": str, "url": str, "abstract": str, "design": str,
          "evidence_level": int, "level_scheme": str, "population": str, "condition_id": str,
          "n_participants": int, "pedro_score": int, "pedro_url": str, "retracted": int, "metadata_status": str, "verified_at": str,
-         "note": str, "bibtex": str},
+         "note": str, "design_source": str, "enriched_fields": str, "bibtex": str},
         "key", [("condition_id", "conditions", "id")],
     ),
     "authors": ({"id": int, "name": str, "family": str, "given": str}, "id", []),
@@ -40,6 +40,19 @@ TABLES = {
         {"claim_id": str, "study_key": str, "relation": str, "directness": str,
          "cited_by_source": int, "finding": str, "note": str},
         ("claim_id", "study_key"), [("claim_id", "claims", "id"), ("study_key", "studies", "key")],
+    ),
+    # From the enrichment cache (make enrich): what Crossref and PubMed say about each study.
+    "study_publication_types": (
+        {"study_key": str, "publication_type": str}, ("study_key", "publication_type"), [("study_key", "studies", "key")],
+    ),
+    "study_mesh_terms": ({"study_key": str, "term": str}, ("study_key", "term"), [("study_key", "studies", "key")]),
+    "study_notices": (
+        {"id": int, "study_key": str, "notice_type": str, "notice_doi": str, "notice_date": str},
+        "id", [("study_key", "studies", "key")],
+    ),
+    "metadata_conflicts": (
+        {"id": int, "study_key": str, "field": str, "bib_value": str, "record_value": str, "source": str},
+        "id", [("study_key", "studies", "key")],
     ),
     "vocabulary": ({"field": str, "value": str, "description": str}, ("field", "value"), []),
     # History: the verdicts of the database this build replaced, and a summary of this build.

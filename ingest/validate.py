@@ -1,13 +1,14 @@
 """Read every input and check it, collecting all problems before giving up."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from ingest import vocabulary as v
 from ingest.bibtex import Reference, parse_bibtex, year_of
+from ingest.enrich.resolve import from_cache
 from ingest.models import DATA_FILES, Claim, Condition, Source, Study, Treatment
 from ingest.problems import InputError, Problem, read_text
 from ingest.yamlfile import Entry, Items, read_yaml_list
@@ -23,6 +24,8 @@ class Inputs:
     treatments: list[Treatment]
     studies: list[Study]
     claims: list[Claim]
+    enrichment: dict = field(default_factory=dict)  # citekey -> Enrichment, from data/enrichment/
+    warnings: list = field(default_factory=list)  # Problems that do not stop a build
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,10 @@ def read_inputs(bib_path: Path, data_dir: Path) -> Inputs:
     if problems:
         raise InputError(problems)
     records = {name: [c.record for c in items] for name, items in checked.items()}
+    enrichment, cache_warnings = from_cache(references, data_dir / "enrichment")
     return Inputs(
+        enrichment=enrichment,
+        warnings=enrichment_warnings(bib_path, references, enrichment, cache_warnings),
         references=references,
         sources=records["sources.yml"],
         conditions=records["conditions.yml"],
@@ -274,3 +280,17 @@ def _reference_problems(bib_path: Path, used: list[Reference]) -> list[Problem]:
             message = f"entry '{reference.key}' has no usable year: add year = {{YYYY}} with the four-digit year"
             problems.append(Problem(str(bib_path), reference.line, message))
     return problems
+
+
+def enrichment_warnings(bib_path: Path, references: list[Reference], enrichment: dict, cache_warnings: list) -> list[Problem]:
+    """Where Crossref or PubMed disagree with references.bib, and cache files that could not be used."""
+    lines = {reference.key: reference.line for reference in references}
+    warnings = [Problem(path, None, f"warning: {reason}") for path, reason in cache_warnings]
+    for key, found in enrichment.items():
+        for name, ours, theirs, source in found.conflicts:
+            if theirs is None:
+                detail = f"{source} ({ours}): check the DOI"
+            else:
+                detail = f"{name} in references.bib is {ours!r} but {source} gives {theirs!r}: check the entry"
+            warnings.append(Problem(str(bib_path), lines.get(key), f"warning: entry '{key}': {detail}"))
+    return warnings

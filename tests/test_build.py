@@ -50,7 +50,8 @@ def test_study_row_joins_bibtex_and_appraisal(fixture_db):
         "population": "25 patients with distal semimembranosus tendinopathy.",
         "condition_id": "distal-semimembranosus-tendinopathy", "n_participants": 25, "pedro_score": None,
         "pedro_url": None, "retracted": 0,
-        "metadata_status": "verified", "verified_at": None, "note": None,
+        "metadata_status": "verified", "verified_at": None, "note": None, "design_source": "curator",
+        "enriched_fields": None,
     }
 
 

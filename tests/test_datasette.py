@@ -123,6 +123,8 @@ CANNED.update({
     ]),
     # No fixture study is retracted; tests/test_audits.py builds one that is.
     "audit_retracted_studies": ("", []),
+    # The fixture has no enrichment cache; tests/test_enrich.py builds from recorded responses.
+    "audit_metadata_conflicts": ("", []),
     # Whole study rows are long; tests/test_cite.py checks the formats built from them.
     "cite_pack": ("target=prp", [
         {"key": "bennell2021effect", "evidence_level": 2}, {"key": "uslu2024dextrose", "evidence_level": 3},

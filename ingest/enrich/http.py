@@ -1,0 +1,122 @@
+"""A polite HTTP client for Crossref and NCBI E-utilities, built on requests and urllib3's Retry."""
+
+import time
+from dataclasses import dataclass, field
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from ingest import __version__
+from ingest.enrich.cache import Answer, Request
+
+DEFAULT_BASE_URLS = {
+    "crossref": "https://api.crossref.org",
+    "pubmed": "https://eutils.ncbi.nlm.nih.gov/entrez/eutils",
+}
+# Crossref asks for at most 10 requests a second in its polite pool (5 without a contact address);
+# NCBI allows 3 a second, or 10 with an API key.
+MIN_INTERVAL = {"crossref": 0.1, "pubmed": 0.34}
+MIN_INTERVAL_WITH_NCBI_KEY = 0.1
+MAX_BODY_BYTES = 10 * 1024 * 1024
+
+
+class FetchError(Exception):
+    """A request that failed after its retries: the message says what happened."""
+
+
+class CappedRetry(Retry):
+    """Honour Retry-After, but never wait longer than max_wait seconds for one retry."""
+
+    max_wait = 60
+
+    def get_retry_after(self, response):
+        seconds = super().get_retry_after(response)
+        return None if seconds is None else min(seconds, self.max_wait)
+
+
+def retry_policy(total: int = 4, backoff: float = 1.0) -> Retry:
+    return CappedRetry(
+        total=total, connect=total, read=total, status=total, backoff_factor=backoff,
+        status_forcelist=(429, 500, 502, 503, 504), allowed_methods=("GET",),
+        respect_retry_after_header=True, raise_on_status=False,
+    )
+
+
+@dataclass
+class Client:
+    """GETs to the two APIs, and nowhere else, with rate limits per service."""
+
+    contact: str
+    ncbi_api_key: str | None = None
+    base_urls: dict = field(default_factory=lambda: dict(DEFAULT_BASE_URLS))
+    timeout: tuple = (5, 30)  # seconds to connect, seconds to read
+    retry: Retry = field(default_factory=retry_policy)
+    min_interval: dict = field(default_factory=lambda: dict(MIN_INTERVAL))
+
+    def __post_init__(self):
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = (
+            f"runners-knee-evidence/{__version__} (evidence knowledge base; mailto:{self.contact})"
+        )
+        adapter = HTTPAdapter(max_retries=self.retry)
+        for base in self.base_urls.values():
+            self.session.mount(base, adapter)
+        if self.ncbi_api_key:
+            self.min_interval["pubmed"] = min(self.min_interval["pubmed"], MIN_INTERVAL_WITH_NCBI_KEY)
+        self._last_request: dict[str, float] = {}
+
+    def get(self, request: Request) -> Answer:
+        """Fetch one request; 200 and 404 are answers, anything else raises FetchError."""
+        url = self.base_urls[request.service] + request.path
+        params = list(request.params)
+        if request.service == "crossref":
+            params.append(("mailto", self.contact))
+        if request.service == "pubmed":
+            params += [("tool", "runners-knee-evidence"), ("email", self.contact)]
+            if self.ncbi_api_key:
+                params.append(("api_key", self.ncbi_api_key))
+        self._wait_turn(request.service)
+        try:
+            response = self.session.get(url, params=params, timeout=self.timeout, stream=True, allow_redirects=False)
+            body = _read_bounded(response)
+        except requests.exceptions.RetryError as error:
+            raise FetchError(f"gave up after retries ({_reason(error)})") from None
+        except requests.exceptions.Timeout:
+            raise FetchError(f"timed out (no answer within {self.timeout[1]} s)") from None
+        except requests.exceptions.ConnectionError as error:
+            raise FetchError(f"could not connect ({_reason(error)})") from None
+        except requests.exceptions.RequestException as error:
+            raise FetchError(f"the answer broke off ({_reason(error)})") from None
+        shown_url = response.url.replace(self.ncbi_api_key, "***") if self.ncbi_api_key else response.url
+        if response.status_code in (200, 404):
+            return Answer(status=response.status_code, body=body, url=_without_contact(shown_url, self.contact))
+        raise FetchError(f"HTTP {response.status_code} {response.reason or ''}".strip())
+
+    def _wait_turn(self, service: str) -> None:
+        wait = self._last_request.get(service, 0) + self.min_interval.get(service, 0) - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        self._last_request[service] = time.monotonic()
+
+
+def _read_bounded(response: requests.Response) -> str:
+    chunks, size = [], 0
+    for chunk in response.iter_content(64 * 1024):
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            response.close()
+            raise FetchError(f"response larger than {MAX_BODY_BYTES // (1024 * 1024)} MB: refused")
+        chunks.append(chunk)
+    response.encoding = response.encoding or "utf-8"
+    return b"".join(chunks).decode(response.encoding, errors="replace")
+
+
+def _reason(error: Exception) -> str:
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return str(reason or error).split(": ", 1)[-1][:160]
+
+
+def _without_contact(url: str, contact: str) -> str:
+    """The cached URL says what was asked, without the curator's address."""
+    return url.replace(requests.utils.quote(contact, safe=""), "CONTACT").replace(contact, "CONTACT")
