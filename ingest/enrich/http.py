@@ -4,6 +4,7 @@ import time
 from dataclasses import dataclass, field
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -80,18 +81,23 @@ class Client:
         try:
             response = self.session.get(url, params=params, timeout=self.timeout, stream=True, allow_redirects=False)
             body = _read_bounded(response)
-        except requests.exceptions.RetryError as error:
-            raise FetchError(f"gave up after retries ({_reason(error)})") from None
-        except requests.exceptions.Timeout:
-            raise FetchError(f"timed out (no answer within {self.timeout[1]} s)") from None
-        except requests.exceptions.ConnectionError as error:
-            raise FetchError(f"could not connect ({_reason(error)})") from None
         except requests.exceptions.RequestException as error:
-            raise FetchError(f"the answer broke off ({_reason(error)})") from None
+            raise FetchError(self._describe(error)) from None
         shown_url = response.url.replace(self.ncbi_api_key, "***") if self.ncbi_api_key else response.url
         if response.status_code in (200, 404):
             return Answer(status=response.status_code, body=body, url=_without_contact(shown_url, self.contact))
         raise FetchError(f"HTTP {response.status_code} {response.reason or ''}".strip())
+
+    def _describe(self, error: Exception) -> str:
+        """What went wrong, in words a curator can act on (urllib3 wraps the cause several deep)."""
+        causes = _causes(error)
+        if any(isinstance(cause, (TimeoutError, urllib3.exceptions.TimeoutError)) for cause in causes):
+            return f"timed out (no answer within {self.timeout[1]} s)"
+        if any(isinstance(cause, (ConnectionResetError, ConnectionAbortedError)) for cause in causes):
+            return "could not connect (connection reset by the server)"
+        if any(isinstance(cause, urllib3.exceptions.NewConnectionError) for cause in causes):
+            return "could not connect (refused, or no network)"
+        return f"the request failed ({type(causes[-1]).__name__})"
 
     def _wait_turn(self, service: str) -> None:
         wait = self._last_request.get(service, 0) + self.min_interval.get(service, 0) - time.monotonic()
@@ -112,9 +118,16 @@ def _read_bounded(response: requests.Response) -> str:
     return b"".join(chunks).decode(response.encoding, errors="replace")
 
 
-def _reason(error: Exception) -> str:
-    reason = getattr(error.args[0], "reason", None) if error.args else None
-    return str(reason or error).split(": ", 1)[-1][:160]
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error and what it wraps: urllib3's `reason`, exception arguments, __cause__/__context__."""
+    seen, todo = [], [error]
+    while todo and len(seen) < 20:
+        cause = todo.pop(0)
+        if not isinstance(cause, BaseException) or cause in seen:
+            continue
+        seen.append(cause)
+        todo += [getattr(cause, "reason", None), cause.__cause__, cause.__context__, *cause.args]
+    return seen
 
 
 def _without_contact(url: str, contact: str) -> str:

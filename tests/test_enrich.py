@@ -1,0 +1,269 @@
+"""`make enrich` against a real local HTTP server replaying recorded Crossref and PubMed answers.
+
+No test reaches the internet: every base URL points at tests/replay_server.py on 127.0.0.1.
+"""
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from ingest.bibtex import parse_bibtex
+from ingest.build import build_database
+from ingest.cli import cli
+from ingest.enrich import run
+from ingest.enrich.http import Client, retry_policy
+from ingest.validate import read_inputs
+
+from replay_server import Reply, ReplayServer
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CONTACT = "curator@example.org"
+PONE_DOI = "10.1371/journal.pone.0033693"
+PONE_TITLE = "Methylphenidate Exposure Induces Dopamine Neuron Loss and Activation of Microglia in the Basal Ganglia of Mice"
+INSIGHT_TITLE = ("Impact of insight and metacognition on vocational rehabilitation of individuals with severe mental "
+                 "illness: A systematic review")
+BIB = f"""\
+@article{{pone2012, author = {{Sadasivan, Shankar}}, title = {{{PONE_TITLE}}}, year = {{2012}}, doi = {{{PONE_DOI}}}}}
+@article{{insight2021, title = {{{INSIGHT_TITLE}}}, year = {{2021}}, doi = {{10.1037/prj0000481}}, pmid = {{33856845}}}}
+@article{{boettiger2022, author = {{Boettiger, Carl}}, title = {{The forecast trap}}, year = {{2022}}}}
+@article{{wrongpaper2023, author = {{NoScience, Jack}}, title = {{Augmenting large language models with chemistry tools}}, year = {{2023}}}}
+"""
+
+
+def recorded(name: str, content_type: str = "application/json") -> Reply:
+    return Reply(200, (FIXTURES / name).read_bytes(), content_type)
+
+
+# No recording has an esearch that finds nothing; this is the recorded esearch shape with an empty idlist.
+EMPTY_ESEARCH = Reply(200, json.dumps({"header": {"type": "esearch", "version": "0.3"}, "esearchresult": {
+    "count": "0", "retmax": "0", "retstart": "0", "idlist": [], "translationset": [], "querytranslation": ""}}).encode())
+NOT_FOUND = Reply(404, (FIXTURES / "crossref/work_404_notarealdoi.txt").read_bytes(), "text/plain")
+
+ROUTES = {
+    f"work:{PONE_DOI}": recorded("crossref/work_10.1371_journal.pone.0033693.json"),
+    f"esearch:{PONE_DOI}[doi]": EMPTY_ESEARCH,
+    "work:10.1037/prj0000481": NOT_FOUND,
+    "efetch:33856845": recorded("pubmed/efetch_pmid-33856845_systematic-review.xml", "text/xml"),
+    "search:The forecast trap Boettiger 2022": recorded("crossref/works_query-ecology_query-author-boettiger.json"),
+    "esearch:10.1111/ele.14024[doi]": EMPTY_ESEARCH,
+    "search:Augmenting large language models with chemistry tools NoScience 2023": recorded("crossref/works_query-title-author-mismatch_select.json"),
+    "esearch:Augmenting large language models with chemistry tools[title]": EMPTY_ESEARCH,
+}
+
+
+def client_for(server: ReplayServer, retries: int = 1) -> Client:
+    return Client(contact=CONTACT, base_urls={"crossref": server.url, "pubmed": server.url}, timeout=(1, 0.5),
+                  retry=retry_policy(total=retries, backoff=0), min_interval={"crossref": 0, "pubmed": 0})
+
+
+@pytest.fixture
+def curator(tmp_path, monkeypatch):
+    """A knowledge base with four references and no claims yet."""
+    (tmp_path / "references.bib").write_text(BIB, encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    for name in ["sources", "conditions", "treatments", "studies", "claims"]:
+        (tmp_path / "data" / f"{name}.yml").write_text("", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def references(root: Path):
+    return parse_bibtex(root / "references.bib")[0]
+
+
+def cache_files(root: Path) -> dict[str, bytes]:
+    cache = root / "data" / "enrichment"
+    return {str(p.relative_to(cache)): p.read_bytes() for p in sorted(cache.rglob("*")) if p.is_file()}
+
+
+def test_enrich_caches_every_answer_and_asks_nothing_twice(curator):
+    with ReplayServer(ROUTES) as server:
+        first = run.enrich(references(curator), curator / "data" / "enrichment", client_for(server))
+        asked = len(server.requests)
+        second = run.enrich(references(curator), curator / "data" / "enrichment", client_for(server))
+        assert len(server.requests) == asked  # nothing asked again
+    assert (first.fetched, first.from_cache, first.failures) == (8, 0, [])
+    assert (second.fetched, second.from_cache, second.failures) == (0, 8, [])
+    assert all(CONTACT in request["user_agent"] for request in server.requests)
+    assert all(request["params"].get("mailto") == CONTACT or request["params"].get("email") == CONTACT for request in server.requests)
+    assert sorted(cache_files(curator)) == [
+        "crossref/search/boettiger2022-" + _name(curator, "crossref/search/boettiger2022-"),
+        "crossref/search/wrongpaper2023-" + _name(curator, "crossref/search/wrongpaper2023-"),
+        "crossref/works/10.1037%2fprj0000481.json",
+        "crossref/works/10.1371%2fjournal.pone.0033693.json",
+        "pubmed/efetch/33856845.json",
+        "pubmed/esearch/boettiger2022-" + _name(curator, "pubmed/esearch/boettiger2022-"),
+        "pubmed/esearch/pone2012-" + _name(curator, "pubmed/esearch/pone2012-"),
+        "pubmed/esearch/wrongpaper2023-" + _name(curator, "pubmed/esearch/wrongpaper2023-"),
+    ]
+    envelope = json.loads(cache_files(curator)["crossref/works/10.1037%2fprj0000481.json"])
+    assert (envelope["status"], envelope["body"]) == (404, "Resource not found.")
+    assert CONTACT not in json.dumps([json.loads(body) for body in cache_files(curator).values()])
+
+
+def _name(root: Path, prefix: str) -> str:
+    [match] = [name for name in cache_files(root) if name.startswith(prefix)]
+    return match[len(prefix):]
+
+
+def test_build_reads_only_the_cache(curator):
+    with ReplayServer(ROUTES) as server:
+        run.enrich(references(curator), curator / "data" / "enrichment", client_for(server))
+    # the server is gone: the build must not need it
+    inputs = read_inputs(curator / "references.bib", curator / "data")
+    build_database(inputs, curator / "evidence.db")
+    db = sqlite_utils.Database(curator / "evidence.db")
+    assert list(db.query("select key, doi, pmid, url, design, design_source, metadata_status, enriched_fields, retracted, substr(abstract, 1, 40) as abstract from studies")) == [
+        {"key": "pone2012", "doi": PONE_DOI, "pmid": None, "url": None, "design": None, "design_source": None,
+         "metadata_status": None, "enriched_fields": None, "retracted": 0, "abstract": None},
+        {"key": "insight2021", "doi": "10.1037/prj0000481", "pmid": "33856845", "url": None, "design": "systematic-review",
+         "design_source": "pubmed", "metadata_status": "enriched", "enriched_fields": "abstract", "retracted": 0,
+         "abstract": "OBJECTIVE: Identifying specific insight "},
+        {"key": "boettiger2022", "doi": "10.1111/ele.14024", "pmid": None, "url": "https://doi.org/10.1111/ele.14024",
+         "design": None, "design_source": None, "metadata_status": "enriched", "enriched_fields": "doi, abstract", "retracted": 0,
+         "abstract": "Encouraged by decision makers’ appetite "},
+        # the search's top hit is another paper: no DOI is taken from it
+        {"key": "wrongpaper2023", "doi": None, "pmid": None, "url": None, "design": None, "design_source": None,
+         "metadata_status": None, "enriched_fields": None, "retracted": 0, "abstract": None},
+    ]
+    assert list(db.query("select * from study_publication_types")) == [
+        {"study_key": "insight2021", "publication_type": "Journal Article"},
+        {"study_key": "insight2021", "publication_type": "Systematic Review"},
+    ]
+    assert [row["term"] for row in db.query("select term from study_mesh_terms")] == [
+        "Humans", "Mental Disorders", "Metacognition", "Rehabilitation, Vocational"]
+    assert list(db.query("select study_key, notice_type, notice_doi, notice_date from study_notices")) == [
+        {"study_key": "pone2012", "notice_type": "correction", "notice_doi": "10.1371/annotation/c76da2c1-ccb8-4797-94c1-359d3ceceeda",
+         "notice_date": "2012-05-08"},
+    ]
+    assert list(db.query("select study_key, field, bib_value, record_value, source from metadata_conflicts")) == [
+        {"study_key": "insight2021", "field": "doi", "bib_value": "10.1037/prj0000481", "record_value": None,
+         "source": "Crossref has no record of this DOI"},
+    ]
+
+
+def test_check_lists_conflicts_as_warnings(curator):
+    with ReplayServer(ROUTES) as server:
+        run.enrich(references(curator), curator / "data" / "enrichment", client_for(server))
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == (
+        "references.bib:2: warning: entry 'insight2021': Crossref has no record of this DOI (10.1037/prj0000481): check the DOI")
+
+
+def test_a_retraction_notice_marks_the_study_retracted(curator):
+    # No recording has a retraction; this is the recorded PLoS ONE work with its notice made one.
+    work = json.loads((FIXTURES / "crossref/work_10.1371_journal.pone.0033693.json").read_text(encoding="utf-8"))
+    work["message"]["updated-by"][0]["type"] = "retraction"
+    routes = {f"work:{PONE_DOI}": Reply(200, json.dumps(work).encode()), f"esearch:{PONE_DOI}[doi]": EMPTY_ESEARCH}
+    with ReplayServer(routes) as server:
+        run.enrich(references(curator)[:1], curator / "data" / "enrichment", client_for(server))
+    build_database(read_inputs(curator / "references.bib", curator / "data"), curator / "evidence.db")
+    db = sqlite_utils.Database(curator / "evidence.db")
+    assert list(db.query("select key, retracted from studies where key = 'pone2012'")) == [{"key": "pone2012", "retracted": 1}]
+
+
+FAULT_DOI = "10.5555/fault"
+FAULT_BIB = f"@article{{fault, title = {{{PONE_TITLE}}}, year = {{2012}}, doi = {{{FAULT_DOI}}}}}\n"
+TRUNCATED = Reply(200, (FIXTURES / "crossref/work_10.1371_journal.pone.0033693.json").read_bytes()[:700])
+GATEWAY = Reply(504, (FIXTURES / "crossref/gateway-timeout_504.html").read_bytes(), "text/html")
+
+FAULTS = [
+    ("timeout", "timeout", "timed out (no answer within 0.5 s)"),
+    ("connection reset", "reset", "could not connect (connection reset by the server)"),
+    ("500", Reply(500, b"Internal error", "text/plain"), "HTTP 500 Internal Server Error"),
+    ("504 HTML page", GATEWAY, "HTTP 504 Gateway Timeout"),
+    ("truncated JSON", TRUNCATED, "the answer was malformed (not valid JSON or XML); nothing was cached"),
+]
+
+
+@pytest.mark.parametrize("fault, message", [case[1:] for case in FAULTS], ids=[case[0] for case in FAULTS])
+def test_faults_are_reported_and_lose_nothing(curator, fault, message):
+    (curator / "references.bib").write_text(FAULT_BIB + BIB, encoding="utf-8")
+    with ReplayServer(ROUTES) as server:  # a first, good run fills the cache
+        run.enrich(references(curator)[1:], curator / "data" / "enrichment", client_for(server))
+    build_database(read_inputs(curator / "references.bib", curator / "data"), curator / "evidence.db")
+    cache_before, db_before = cache_files(curator), (curator / "evidence.db").read_bytes()
+
+    routes = {f"work:{FAULT_DOI}": fault, f"esearch:{FAULT_DOI}[doi]": fault}
+    with ReplayServer(routes, slow_seconds=1.5) as server:
+        report = run.enrich(references(curator)[:1], curator / "data" / "enrichment", client_for(server))
+
+    assert report.failures == [("fault", "crossref work", message), ("fault", "pubmed esearch", message)]
+    assert report.fetched == 0
+    assert cache_files(curator) == cache_before
+    assert (curator / "evidence.db").read_bytes() == db_before
+    rebuilt = build_database(read_inputs(curator / "references.bib", curator / "data"), curator / "evidence.db")
+    assert rebuilt["studies"] == 5
+
+
+def test_retry_after_is_honoured(curator):
+    routes = {
+        f"work:{PONE_DOI}": [Reply(429, b"slow down", "text/plain", {"Retry-After": "1"}),
+                             recorded("crossref/work_10.1371_journal.pone.0033693.json")],
+        f"esearch:{PONE_DOI}[doi]": EMPTY_ESEARCH,
+    }
+    with ReplayServer(routes) as server:
+        started = time.monotonic()
+        report = run.enrich(references(curator)[:1], curator / "data" / "enrichment", client_for(server))
+        elapsed = time.monotonic() - started
+    assert (report.fetched, report.failures) == (2, [])
+    assert [request["key"] for request in server.requests] == [f"work:{PONE_DOI}", f"work:{PONE_DOI}", f"esearch:{PONE_DOI}[doi]"]
+    assert elapsed >= 1.0
+
+
+def test_dois_go_to_the_right_url_and_nowhere_else(curator):
+    odd = "10.1000/a?b#c%d é"
+    (curator / "references.bib").write_text(f"@article{{odd, title = {{Odd}}, year = {{2020}}, doi = {{{odd}}}}}\n", encoding="utf-8")
+    with ReplayServer({}) as server:
+        run.enrich(references(curator), curator / "data" / "enrichment", client_for(server))
+    assert [request["raw_path"] for request in server.requests][0] == "/works/10.1000%2Fa%3Fb%23c%25d%20%C3%A9"
+    assert server.requests[0]["key"] == f"work:{odd}"
+
+
+def test_enrich_command(curator, monkeypatch):
+    monkeypatch.setenv("EVIDENCE_CONTACT_EMAIL", CONTACT)
+    routes = {f"work:{FAULT_DOI}": Reply(500, b"no", "text/plain"), f"esearch:{FAULT_DOI}[doi]": Reply(500, b"no", "text/plain")}
+    (curator / "references.bib").write_text(FAULT_BIB, encoding="utf-8")
+    with ReplayServer(routes) as server:
+        monkeypatch.setenv("CROSSREF_API_URL", server.url)
+        monkeypatch.setenv("PUBMED_API_URL", server.url)
+        monkeypatch.setattr(run, "enrich", _fast(run.enrich))
+        result = CliRunner().invoke(cli, ["enrich"])
+    assert result.exit_code == 1  # it fetched nothing it was asked to
+    assert result.output.splitlines()[-3:] == [
+        "references.bib: fault: crossref work: HTTP 500 Internal Server Error",
+        "references.bib: fault: pubmed esearch: HTTP 500 Internal Server Error",
+        "Enriched 1 references: 0 answers fetched, 0 from the cache, 2 failed.",
+    ]
+
+
+def _fast(enrich):
+    """The real enrich, with the test's short timeouts and no backoff."""
+    def fast(references, root, client, refresh=False):
+        client.retry, client.min_interval = retry_policy(total=1, backoff=0), {"crossref": 0, "pubmed": 0}
+        client.__post_init__()
+        return enrich(references, root, client, refresh)
+    return fast
+
+
+def test_enrich_needs_a_contact_address(curator, monkeypatch):
+    monkeypatch.delenv("EVIDENCE_CONTACT_EMAIL", raising=False)
+    result = CliRunner().invoke(cli, ["enrich"])
+    assert result.exit_code == 1
+    assert result.output == "Error: no contact address: set EVIDENCE_CONTACT_EMAIL or pass --mailto (Crossref and NCBI ask for one)\n"
+
+
+def test_requests_are_spaced_by_the_rate_limit(curator):
+    with ReplayServer(ROUTES) as server:
+        client = client_for(server)
+        client.min_interval = {"crossref": 0.2, "pubmed": 0.2}
+        started = time.monotonic()
+        report = run.enrich(references(curator)[:2], curator / "data" / "enrichment", client)
+        elapsed = time.monotonic() - started
+    assert report.fetched == 4  # two Crossref and two PubMed requests
+    assert elapsed >= 0.2  # the second request to each service waited its turn
