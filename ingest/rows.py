@@ -14,7 +14,7 @@ def table_rows(inputs) -> dict[str, list[dict]]:
     authors, study_authors = author_rows(inputs.references)
     enrichment = inputs.enrichment.values()
     return {
-        "sources": [s.model_dump() for s in inputs.sources],
+        "sources": [{**s.model_dump(), "text": inputs.source_texts.get(s.id)} for s in inputs.sources],
         "conditions": [condition_row(c) for c in inputs.conditions],
         "treatments": [t.model_dump() for t in inputs.treatments],
         "studies": study_rows(inputs.references, inputs.studies, inputs.enrichment),

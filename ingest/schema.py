@@ -7,7 +7,7 @@ Tables are created before any row is inserted, so an empty input still gives the
 TABLES = {
     "sources": (
         {"id": str, "title": str, "author": str, "publisher": str, "url": str, "published": str,
-         "kind": str, "conflict_of_interest": str, "text_file": str},
+         "kind": str, "conflict_of_interest": str, "text_file": str, "text": str},
         "id", [],
     ),
     "conditions": ({"id": str, "name": str, "aliases": str, "description": str}, "id", []),

@@ -24,6 +24,7 @@ class Inputs:
     treatments: list[Treatment]
     studies: list[Study]
     claims: list[Claim]
+    source_texts: dict = field(default_factory=dict)  # source id -> the article's text, from data/sources/
     enrichment: dict = field(default_factory=dict)  # citekey -> Enrichment, from data/enrichment/
     warnings: list = field(default_factory=list)  # Problems that do not stop a build
 
@@ -51,12 +52,14 @@ def read_inputs(bib_path: Path, data_dir: Path) -> Inputs:
         entries = _collect(problems, read_yaml_list, path)
         checked[name] = check_entries(path, entries or [], model, id_field, problems)
         known[name] = None if entries is None else {e.get(id_field) for e in entries if isinstance(e, Entry)}
-    problems += cross_file_problems(bib_path, data_dir, references, checked, known)
+    source_texts = read_source_texts(data_dir, checked["sources.yml"], problems)
+    problems += cross_file_problems(bib_path, data_dir, references, checked, known, source_texts)
     if problems:
         raise InputError(problems)
     records = {name: [c.record for c in items] for name, items in checked.items()}
     enrichment, cache_warnings = from_cache(references, data_dir / "enrichment")
     return Inputs(
+        source_texts=source_texts,
         enrichment=enrichment,
         warnings=enrichment_warnings(bib_path, references, enrichment, cache_warnings),
         references=references,
@@ -167,13 +170,14 @@ def _show(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def cross_file_problems(bib_path: Path, data_dir: Path, references: list[Reference], checked: dict, known: dict) -> list[Problem]:
+def cross_file_problems(bib_path: Path, data_dir: Path, references: list[Reference], checked: dict, known: dict,
+                        source_texts: dict[str, str]) -> list[Problem]:
     """Problems that need more than one file: ids that point nowhere, quotes not in their source."""
     bib = {reference.key: reference for reference in references}
     problems = []
     problems += _study_problems(data_dir / "studies.yml", checked["studies.yml"], known)
     problems += _claim_problems(data_dir / "claims.yml", checked["claims.yml"], known)
-    problems += _quote_problems(data_dir, checked["sources.yml"], checked["claims.yml"])
+    problems += _quote_problems(data_dir, source_texts, checked["claims.yml"])
     used = {c.record.key for c in checked["studies.yml"]}
     used |= {link.study for c in checked["claims.yml"] for link in c.record.evidence}
     problems += _reference_problems(bib_path, [bib[key] for key in sorted(used) if key in bib])
@@ -249,18 +253,25 @@ def _claim_reference_problems(claim: Claim, known: dict) -> list[tuple[tuple, st
     return found
 
 
-def _quote_problems(data_dir: Path, sources: list[Checked], claims: list[Checked]) -> list[Problem]:
-    """Each claim's quote must appear verbatim (whitespace aside) in its source's text file."""
-    texts, problems = {}, []
+def read_source_texts(data_dir: Path, sources: list[Checked], problems: list[Problem]) -> dict[str, str]:
+    """The text of each source article that has a text_file, by source id."""
+    texts = {}
     for source, entry in ((c.record, c.entry) for c in sources):
         if source.text_file:
             try:
-                texts[source.id] = normalise_space(read_text(data_dir / source.text_file))
+                texts[source.id] = read_text(data_dir / source.text_file)
             except InputError as error:
                 message = f"source '{source.id}': text_file {source.text_file}: {error.problems[0].message}"
                 problems.append(Problem(str(data_dir / "sources.yml"), entry.line_of(("text_file",)), message))
+    return texts
+
+
+def _quote_problems(data_dir: Path, texts: dict[str, str], claims: list[Checked]) -> list[Problem]:
+    """Each claim's quote must appear verbatim (whitespace aside) in its source's text file."""
+    normalised = {source_id: normalise_space(text) for source_id, text in texts.items()}
+    problems = []
     for claim, entry in ((c.record, c.entry) for c in claims):
-        if claim.source in texts and normalise_space(claim.quote) not in texts[claim.source]:
+        if claim.source in normalised and normalise_space(claim.quote) not in normalised[claim.source]:
             message = f"claim '{claim.id}': quote is not in the source's text file: copy it exactly from the article"
             problems.append(Problem(str(data_dir / "claims.yml"), entry.line_of(("quote",)), message))
     return problems

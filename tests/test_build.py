@@ -12,7 +12,9 @@ from ingest.build import build_database
 from ingest.schema import TABLES, VIEWS
 from ingest.validate import read_inputs
 
-from conftest import REPO
+from conftest import FIXTURE_KB, REPO
+
+COLUMNS_BUT_TEXT = "id, title, author, publisher, url, published, kind, conflict_of_interest, text_file"
 
 
 def rows(db_path: Path, sql: str) -> list[dict]:
@@ -20,7 +22,12 @@ def rows(db_path: Path, sql: str) -> list[dict]:
 
 
 def test_sources(fixture_db):
-    assert rows(fixture_db, "select * from sources") == [
+    texts = rows(fixture_db, "select id, text from sources")
+    assert [(t["id"], t["text"]) for t in texts] == [
+        (source, (FIXTURE_KB / "data" / "sources" / f"{source}.txt").read_text(encoding="utf-8"))
+        for source in ["orthoregen-runners-knee", "lombard-pfps-runners"]
+    ]
+    assert rows(fixture_db, f"select {COLUMNS_BUT_TEXT} from sources") == [
         {
             "id": "orthoregen-runners-knee", "title": "Runner’s Knee Pain", "author": None,
             "publisher": "OrthoRegen", "url": None, "published": None, "kind": "clinic",
