@@ -178,6 +178,27 @@ select
 from verdicts
 """
 
+# One row per treatment, study and claim: what the study says about the treatment. For a claim whose
+# stance is "against" its treatments, a study supporting the claim goes against the treatment.
+TREATMENT_EVIDENCE = """
+select
+  ct.treatment_id,
+  e.claim_id,
+  e.study_key,
+  s.short_citation as study,
+  e.directness,
+  s.evidence_level,
+  case
+    when c.stance = 'against' and e.relation = 'supports' then 'contradicts'
+    when c.stance = 'against' and e.relation = 'contradicts' then 'supports'
+    else e.relation
+  end as relation
+from claim_treatments ct
+join claims c on c.id = ct.claim_id
+join claim_evidence e on e.claim_id = ct.claim_id and e.relation != 'background'
+join studies s on s.key = e.study_key
+"""
+
 # Per treatment, from the claim verdicts. A claim whose stance is "against" its treatments
 # ("orthotics only help temporarily") counts the other way: if it is supported, that is evidence
 # against the treatment.
@@ -195,17 +216,7 @@ with claim_effects as (
   join claim_verdicts v on v.claim_id = ct.claim_id
 ),
 study_links as (
-  select
-    ct.treatment_id, e.study_key, e.directness, s.evidence_level,
-    case
-      when c.stance = 'against' and e.relation = 'supports' then 'contradicts'
-      when c.stance = 'against' and e.relation = 'contradicts' then 'supports'
-      else e.relation
-    end as relation
-  from claim_treatments ct
-  join claims c on c.id = ct.claim_id
-  join claim_evidence e on e.claim_id = ct.claim_id and e.relation != 'background'
-  join studies s on s.key = e.study_key
+  select * from treatment_evidence
 ),
 claim_counts as (
   select
@@ -277,9 +288,10 @@ select
 from summary
 """
 
-# In dependency order: treatment_summary reads claim_verdicts.
+# In dependency order: treatment_summary reads claim_verdicts and treatment_evidence.
 VIEWS = {
     "evidence_table": EVIDENCE_TABLE,
     "claim_verdicts": CLAIM_VERDICTS,
+    "treatment_evidence": TREATMENT_EVIDENCE,
     "treatment_summary": TREATMENT_SUMMARY,
 }

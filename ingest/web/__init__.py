@@ -1,8 +1,11 @@
-"""Datasette plugin: cite packs as output formats, and links to them from verdict rows.
+"""Datasette plugin: the evidence pages, and cite packs as output formats.
+
+Pages (pages.py, templates in templates/): /treatment/<id>, /claim/<id>,
+/evidence-map, and a home page that says what the knowledge base is.
 
 Any query or table whose rows are studies (with `key`, `title` and `bibtex` columns) can be
 downloaded as .md (AMA style), .bibtex or .csl (CSL-JSON); the `cite_pack` canned query selects the
-studies behind a claim or a treatment. Installed through the `datasette` entry point in pyproject.toml.
+studies behind a claim or a treatment. Installed through the `datasette` entry point in pyproject.toml; Datasette serves templates/ and static/ beside this file.
 """
 
 import json
@@ -13,6 +16,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from ingest import cite
+from ingest.web import pages
 
 CONTENT_TYPES = {
     "md": "text/markdown; charset=utf-8",
@@ -54,3 +58,23 @@ def render_cell(value, column, database, datasette):
         for name, label in LINK_LABELS.items()
     ]
     return Markup(" · ".join(links))
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/treatment/(?P<treatment_id>[^/]+)$", pages.treatment_page),
+        (r"^/claim/(?P<claim_id>[^/]+)$", pages.claim_page),
+        (r"^/evidence-map$", pages.evidence_map_page),
+    ]
+
+
+@hookimpl
+def extra_template_vars(template, datasette):
+    if template != "index.html":
+        return {}
+
+    async def home_page_vars():
+        return await pages.home_page_vars(datasette)
+
+    return home_page_vars

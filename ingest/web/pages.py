@@ -1,0 +1,126 @@
+"""The pages people read (Datasette plugin routes): a treatment, a claim, the evidence map.
+
+Each handler fetches its rows with plain SQL and renders a template in ingest/templates/; Jinja
+escapes everything that comes from the data.
+"""
+
+import json
+
+from datasette.utils.asgi import NotFound, Response
+
+from ingest.web.evidence_map import render_map
+
+DATABASE = "evidence"
+RELATION_ORDER = "case e.relation when 'supports' then 0 when 'contradicts' then 1 when 'mixed' then 2 else 3 end"
+
+CLAIMS_OF_TREATMENT = """
+select v.*, c.quote, c.position, s.id as source_id, s.title as source_title, s.kind as source_kind
+from claim_verdicts v
+join claims c on c.id = v.claim_id
+join sources s on s.id = c.source_id
+where v.claim_id in (select claim_id from claim_treatments where treatment_id = :id)
+order by c.position
+"""
+LINKS_OF_CLAIMS = f"""
+select e.claim_id, e.relation, e.directness, e.cited_by_source, e.finding, e.note,
+  st.key, st.short_citation, st.title, st.design, st.evidence_level, st.year, st.doi, st.url, st.retracted
+from claim_evidence e
+join studies st on st.key = e.study_key
+where e.claim_id in (select value from json_each(:ids))
+order by e.claim_id, {RELATION_ORDER}, st.evidence_level is null, st.evidence_level, st.year desc
+"""
+
+
+async def _rows(db, sql: str, params: dict | None = None) -> list[dict]:
+    return [dict(row) for row in (await db.execute(sql, params or {})).rows]
+
+
+async def _one(db, sql: str, params: dict) -> dict | None:
+    rows = await _rows(db, sql, params)
+    return rows[0] if rows else None
+
+
+async def _links_by_claim(db, claim_ids: list[str]) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {claim_id: [] for claim_id in claim_ids}
+    for link in await _rows(db, LINKS_OF_CLAIMS, {"ids": json.dumps(claim_ids)}):
+        grouped[link["claim_id"]].append(link)
+    return grouped
+
+
+async def treatment_page(datasette, request):
+    db = datasette.get_database(DATABASE)
+    treatment_id = request.url_vars["treatment_id"]
+    summary = await _one(db, "select * from treatment_summary where treatment_id = :id", {"id": treatment_id})
+    if summary is None:
+        raise NotFound(f"No treatment has the id {treatment_id!r}")
+    treatment = await _one(db, "select * from treatments where id = :id", {"id": treatment_id})
+    claims = await _rows(db, CLAIMS_OF_TREATMENT, {"id": treatment_id})
+    links = await _links_by_claim(db, [claim["claim_id"] for claim in claims])
+    context = {"treatment": treatment, "summary": summary, "claims": claims, "links": links, "database": DATABASE}
+    return Response.html(await datasette.render_template("treatment.html", context, request=request))
+
+
+async def claim_page(datasette, request):
+    db = datasette.get_database(DATABASE)
+    claim_id = request.url_vars["claim_id"]
+    claim = await _one(db, """
+        select v.*, c.quote, s.id as source_id, s.title as source_title, s.author as source_author,
+          s.publisher as source_publisher, s.published as source_published, s.kind as source_kind,
+          s.url as source_url, s.conflict_of_interest, s.text as source_text
+        from claim_verdicts v join claims c on c.id = v.claim_id join sources s on s.id = c.source_id
+        where v.claim_id = :id""", {"id": claim_id})
+    if claim is None:
+        raise NotFound(f"No claim has the id {claim_id!r}")
+    treatments = await _rows(db, """
+        select t.id, t.name from claim_treatments ct join treatments t on t.id = ct.treatment_id
+        where ct.claim_id = :id order by t.name""", {"id": claim_id})
+    links = (await _links_by_claim(db, [claim_id]))[claim_id]
+    context = {
+        "claim": claim, "treatments": treatments, "database": DATABASE,
+        "context": quote_in_context(claim["source_text"] or "", claim["quote"]),
+        "groups": [(relation, [link for link in links if link["relation"] == relation])
+                   for relation in ("supports", "contradicts", "mixed", "background")],
+    }
+    return Response.html(await datasette.render_template("claim.html", context, request=request))
+
+
+async def evidence_map_page(datasette, request):
+    db = datasette.get_database(DATABASE)
+    treatments = await _rows(db, "select * from treatment_summary")
+    links = await _rows(db, "select * from treatment_evidence")
+    svg = render_map(treatments, links, lambda treatment_id: datasette.urls.path(f"/treatment/{treatment_id}"))
+    context = {"svg": svg, "treatments": treatments}
+    return Response.html(await datasette.render_template("evidence_map.html", context, request=request))
+
+
+def quote_in_context(text: str, quote: str, around: int = 280) -> dict | None:
+    """The quote with the text around it (white space folded), so a reader sees what surrounds it."""
+    folded, wanted = " ".join(text.split()), " ".join(quote.split())
+    start = folded.find(wanted)
+    if start < 0:
+        return None
+    end = start + len(wanted)
+    before_start = max(0, folded.rfind(" ", 0, max(0, start - around)) + 1) if start > around else 0
+    after_end = folded.find(" ", min(len(folded), end + around))
+    after_end = len(folded) if after_end < 0 else after_end
+    return {
+        "before": ("… " if before_start else "") + folded[before_start:start],
+        "quote": wanted,
+        "after": folded[end:after_end] + (" …" if after_end < len(folded) else ""),
+    }
+
+
+async def home_page_vars(datasette) -> dict:
+    """Data for the customised home page (index.html)."""
+    if DATABASE not in datasette.databases:
+        return {}
+    db = datasette.get_database(DATABASE)
+    return {
+        "kb_sources": await _rows(db, "select id, title, author, publisher, published, kind, conflict_of_interest from sources order by id"),
+        "kb_counts": await _one(db, """select (select count(*) from claims) as claims,
+            (select count(*) from studies where design is not null) as studies,
+            (select count(*) from claim_evidence) as links, (select count(*) from treatments) as treatments""", {}),
+        "kb_verdicts": await _rows(db, "select verdict, count(*) as n from treatment_summary group by verdict order by n desc"),
+        "kb_audits": [(name, query.get("title", name)) for name, query in
+                      (datasette.metadata("queries", database=DATABASE) or {}).items() if name.startswith("audit_")],
+    }
