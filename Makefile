@@ -9,7 +9,7 @@ INPUTS := references.bib $(wildcard data/*.yml) $(wildcard data/sources/*.txt) \
 	$(wildcard data/enrichment/*/*/*.json)
 CODE := $(wildcard ingest/*.py)
 
-.PHONY: serve test ingest check report enrich clean
+.PHONY: serve test ingest check report enrich chromium screenshots clean
 
 # The virtualenv, with exactly the pinned dependencies (requirements.txt is compiled from
 # pyproject.toml by pip-compile). The stamp file makes it rebuild when the pins change.
@@ -46,9 +46,23 @@ serve: $(DB)
 		--host $(HOST) --port $(PORT) \
 		--setting sql_time_limit_ms 2000 --setting max_returned_rows 1000
 
-## test: run the test suite
-test: $(VENV)/.installed
+## test: run the test suite (the browser tests need Chromium: installed here when missing)
+test: $(VENV)/.installed chromium
 	$(BIN)/python -m pytest
+
+## chromium: install Debian's Chromium for the browser tests, if missing (needs root or sudo)
+chromium:
+	@if command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "Chromium is missing and cannot be installed without root: the browser tests will be skipped."; fi
+
+## screenshots: regenerate the README's screenshots with the browser tests
+screenshots: $(VENV)/.installed chromium
+	$(BIN)/python -m pytest tests/test_browser.py
+	mkdir -p docs/screenshots
+	cp tests/screenshots/treatment-prp.png tests/screenshots/treatment-exercise-therapy.png \
+		tests/screenshots/evidence-map.png docs/screenshots/
 
 ## clean: remove the database, the virtualenv and caches
 clean:

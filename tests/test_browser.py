@@ -1,0 +1,173 @@
+"""The pages in a real browser: headless Chromium (Debian's package) against a real `datasette` process.
+
+Each test asserts what a reader sees and saves a screenshot in tests/screenshots/ (not committed);
+`make screenshots` copies the README's from there.
+"""
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ingest.build import build_database
+from ingest.validate import read_inputs
+
+from conftest import REPO
+from test_pages import HOSTILE, hostile_database
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed: `make chromium` installs Debian's package")
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+# As root, in a sandboxed machine with no network beyond this one: no sandbox, no background traffic.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(db: Path):
+    """Start `datasette` on 127.0.0.1 with the repo's metadata; return (process, base URL) once it answers."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "datasette", "serve", "--immutable", str(db), "--metadata", str(REPO / "metadata.yml"),
+         "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/-/versions.json", timeout=1).read()
+            return process, url
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"datasette did not start: {process.stdout.read().decode()[-2000:]}")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The repository's real knowledge base, served."""
+    db = tmp_path_factory.mktemp("site") / "evidence.db"
+    build_database(read_inputs(REPO / "references.bib", REPO / "data"), db)
+    process, url = serve(db)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    page.close()
+    assert dialogs == [], f"a script ran and opened a dialog: {dialogs}"
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))  # the first screenful, as a reader sees it
+
+
+def test_home_page(site, page):
+    page.goto(site + "/")
+    text = page.inner_text("body")
+    assert "Runner's knee evidence" in text
+    assert "Conflict of interest: The publisher is a clinic that offers and sells the PRP and prolotherapy injections" in text
+    assert "How verdicts are decided" in text
+    assert "Audit: claims whose cited studies are only indirect evidence" in text
+    screenshot(page, "home")
+
+
+def test_treatment_page_for_prp(site, page):
+    page.goto(site + "/treatment/prp")
+    text = page.inner_text("main") if page.query_selector("main") else page.inner_text("body")
+    assert "Platelet-rich plasma (PRP) injection" in text
+    assert "Verdict: weak" in text
+    assert "PRP is a promising non-surgical treatment for chondromalacia patellae and other knee conditions." in text
+    assert "Bennell et al. 2021" in text and "indirect-population" in text
+    screenshot(page, "treatment-prp")
+    page.click("text=Bennell et al. 2021 >> nth=0")
+    page.wait_for_load_state()
+    assert page.url.endswith("/evidence/studies/bennell2021effect")
+    assert "RESTORE Randomized Clinical Trial" in page.inner_text("body")
+
+
+def test_treatment_page_for_exercise_therapy(site, page):
+    page.goto(site + "/treatment/exercise-therapy")
+    text = page.inner_text("body")
+    assert "Exercise therapy (general)" in text
+    assert "Verdict: supported" in text
+    assert "van der Heijden et al. 2015" in text
+    screenshot(page, "treatment-exercise-therapy")
+
+
+def test_claim_page(site, page):
+    page.goto(site + "/claim/ortho-regen-relieves-runners-knee")
+    assert "Verdict: indirect only" in page.inner_text("body")
+    highlighted = page.inner_text("mark")
+    assert highlighted.startswith("Regenerative Orthopedics, along with vastus medialis strengthening, will relieve the pain")
+    assert "Conflict of interest" in page.inner_text(".conflict")
+    assert "Yıldırım Uslu 2024" in page.inner_text("body")
+    screenshot(page, "claim")
+
+
+def test_evidence_map(site, page):
+    page.goto(site + "/evidence-map")
+    assert "Evidence map" in page.inner_text("h1")
+    rows = page.query_selector_all("svg.evidence-map g.row")
+    assert len(rows) == 33
+    assert page.is_visible("svg.evidence-map >> text=Platelet-rich plasma (PRP) injection")
+    screenshot(page, "evidence-map")
+    page.click("svg.evidence-map >> text=Exercise therapy (general)")
+    page.wait_for_load_state()
+    assert page.url.endswith("/treatment/exercise-therapy")
+
+
+def test_search(site, page):
+    page.goto(site + "/")
+    page.fill("input[name=q]", "orthoses")
+    page.click("input[type=submit][value=Search]")
+    page.wait_for_load_state()
+    text = page.inner_text("body")
+    assert "Foot orthoses for patellofemoral pain in adults" in text
+    assert "Knee orthoses for treating patellofemoral pain syndrome" in text
+    screenshot(page, "search")
+
+
+def test_markup_in_the_data_is_shown_as_text(tmp_path, page):
+    hostile_database(tmp_path / "evidence.db")
+    process, url = serve(tmp_path / "evidence.db")
+    try:
+        page.goto(url + "/treatment/tx")
+        text = page.inner_text("body")
+        assert HOSTILE["treatment"] in text
+        assert HOSTILE["claim_text"] in text
+        assert HOSTILE["study_title"] in text
+        page.goto(url + "/claim/c1")
+        assert page.inner_text("mark") == HOSTILE["quote"]  # and no dialog opened: the page fixture checks
+        screenshot(page, "hostile-claim")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
