@@ -34,6 +34,7 @@ async def test_treatment_page(datasette):
                   "PRP and prolotherapy relieve the pain of runner&#39;s knee."]:
         assert claim in text
     assert '<a href="/claim/ortho-prp-safe-akp">' in html
+    assert '<a href="/evidence/claims/ortho-prp-safe-akp">claim record</a>' in html
     assert '<a href="/evidence/studies/chalidis2025role">Chalidis et al. 2025</a>' in html
     assert '<a href="/evidence/cite_pack.md?target=prp">Markdown</a>' in html
     assert "cited by the article" in text
