@@ -10,7 +10,7 @@ from bibtexparser.middlewares import NormalizeFieldKeys, SeparateCoAuthors, Spli
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, MiddlewareErrorBlock
 from pylatexenc.latex2text import LatexNodes2Text
 
-from ingest.problems import Problem, read_text
+from ingest.problems import MAX_VALUE_LENGTH, Problem, read_text
 
 # Fields decoded from LaTeX to Unicode. Identifiers (doi, url, pmid, ...) are kept exactly as
 # written: decoding would eat '%' in a URL as a LaTeX comment.
@@ -57,6 +57,12 @@ def parse_bibtex(path: Path) -> tuple[list[Reference], list[Problem], set[str]]:
     of the failed blocks. Raises InputError only when the file cannot be read at all."""
     library = _parse_library(read_text(path))
     problems = [_failed_block_problem(path, block) for block in library.failed_blocks]
+    problems += [
+        Problem(str(path), entry.start_line + 1,
+                f"entry '{entry.key}': {name} is {len(field.value):,} characters long: at most {MAX_VALUE_LENGTH:,}; shorten it")
+        for entry in library.entries for name, field in entry.fields_dict.items()
+        if isinstance(field.value, str) and len(field.value) > MAX_VALUE_LENGTH
+    ]
     failed_keys = {_block_key(block) for block in library.failed_blocks} - {None}
     return [_reference_from_entry(entry) for entry in library.entries], problems, failed_keys
 

@@ -1,7 +1,13 @@
 """Problems in the inputs, kept as data so that every one is reported in a single run."""
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# Control characters have no place in curated text (tab and line breaks aside): usually a paste accident.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The longest value any field may hold: far more than an abstract, far less than a runaway paste.
+MAX_VALUE_LENGTH = 100_000
 
 
 @dataclass(frozen=True, order=True)
@@ -46,4 +52,11 @@ def read_text(path: Path) -> str:
             "save the file as UTF-8"
         )
         raise InputError([Problem(str(path), line, message)]) from None
-    return text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n")
+    control = CONTROL_CHARACTER.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        column = control.start() - text.rfind("\n", 0, control.start())
+        message = f"control character U+{ord(control.group()):04X} at column {column}: remove it (often a paste accident)"
+        raise InputError([Problem(str(path), line, message)])
+    return text

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import yaml
 
-from ingest.problems import InputError, Problem, read_text
+from ingest.problems import MAX_VALUE_LENGTH, InputError, Problem, read_text
 
 
 class Entry(dict):
@@ -40,6 +40,14 @@ class _LineLoader(yaml.SafeLoader):
     def __init__(self, stream):
         super().__init__(stream)
         self.key_problems: list[tuple[int, str]] = []
+
+    def construct_scalar(self, node):
+        value = super().construct_scalar(node)
+        if isinstance(value, str) and len(value) > MAX_VALUE_LENGTH:
+            message = f"value is {len(value):,} characters long: at most {MAX_VALUE_LENGTH:,}; shorten it"
+            self.key_problems.append((node.start_mark.line + 1, message))
+            return value[:MAX_VALUE_LENGTH]
+        return value
 
     def construct_sequence(self, node, deep=False):
         items = Items(self.construct_object(child, deep=deep) for child in node.value)
@@ -82,7 +90,10 @@ def read_yaml_list(path: Path) -> list:
         data = loader.get_single_data()
     except yaml.constructor.ConstructorError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
-        message = f"YAML tag not allowed ({error.problem}): remove the tag; only plain values, lists and mappings are read"
+        if "recursive" in (error.problem or ""):
+            message = "an entry contains itself through a YAML alias (*name inside &name): remove the alias"
+        else:
+            message = f"YAML tag not allowed ({error.problem}): remove the tag; only plain values, lists and mappings are read"
         raise InputError([Problem(str(path), line, message)]) from None
     except yaml.MarkedYAMLError as error:
         raise InputError([_syntax_problem(path, error)]) from None
