@@ -7,7 +7,7 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser.middlewares import NormalizeFieldKeys, SeparateCoAuthors, SplitNameParts
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, MiddlewareErrorBlock
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, ImplicitComment, MiddlewareErrorBlock
 from pylatexenc.latex2text import LatexNodes2Text
 
 from ingest.problems import MAX_VALUE_LENGTH, Problem, read_text
@@ -63,6 +63,9 @@ def parse_bibtex(path: Path) -> tuple[list[Reference], list[Problem], set[str]]:
         for entry in library.entries for name, field in entry.fields_dict.items()
         if isinstance(field.value, str) and len(field.value) > MAX_VALUE_LENGTH
     ]
+    problems += [Problem(str(path), entry.start_line + 1, "an entry has no citekey: add one after the opening brace")
+                 for entry in library.entries if not entry.key.strip()]
+    problems += _stray_field_problems(path, library)
     failed_keys = {_block_key(block) for block in library.failed_blocks} - {None}
     return [_reference_from_entry(entry) for entry in library.entries], problems, failed_keys
 
@@ -107,6 +110,23 @@ def _name(parts) -> Name:
     if parts.jr:
         given = f"{given}, {decode_latex(' '.join(parts.jr))}" if given else decode_latex(" ".join(parts.jr))
     return Name(family=family, given=given)
+
+
+# A line such as "year = {2008}," outside any entry: an entry above was closed early by a stray brace.
+STRAY_FIELD = re.compile(r"^[ \t]*[A-Za-z][\w.:+-]*[ \t]*=[ \t]*[{\"0-9]", re.M)
+
+
+def _stray_field_problems(path: Path, library) -> list[Problem]:
+    problems = []
+    for block in library.blocks:
+        match = STRAY_FIELD.search(block.comment) if isinstance(block, ImplicitComment) else None
+        if match:
+            line = block.start_line + 1 + block.comment.count("\n", 0, match.start())
+            field = match.group(0).strip().rstrip("{\"0123456789").strip()
+            message = (f"'{field} ...' is outside any entry: a brace or quote in the entry above probably closes it "
+                       "early; check that entry's braces")
+            problems.append(Problem(str(path), line, message))
+    return problems
 
 
 def _block_key(block) -> str | None:

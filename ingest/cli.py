@@ -19,7 +19,7 @@ from ingest.report import coverage_report
 from ingest.validate import Inputs, read_inputs
 
 bib_option = click.option(
-    "--bib", type=click.Path(dir_okay=False, path_type=Path), default="references.bib", show_default=True,
+    "--bib", type=click.Path(path_type=Path), default="references.bib", show_default=True,
     help="BibTeX file of the studies.",
 )
 built_db_option = click.option(

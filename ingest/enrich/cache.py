@@ -41,13 +41,20 @@ class CacheError(Exception):
 
 def read(root: Path, request: Request) -> Answer | None:
     path = request.cache_path(root)
-    if not path.is_file():
+    if not path.exists():
         return None
+    again = "`make enrich` will fetch it again"
+    if not path.is_file():
+        raise CacheError(path, f"is a folder, not a cache file: delete it; {again}")
     try:
         envelope = json.loads(path.read_text(encoding="utf-8"))
-        return Answer(status=int(envelope["status"]), body=str(envelope["body"]), url=str(envelope.get("url", "")))
-    except (ValueError, KeyError, TypeError, OSError) as error:
-        raise CacheError(path, f"cannot be read ({error}); `make enrich` will fetch it again") from None
+    except (ValueError, OSError) as error:
+        raise CacheError(path, f"is not valid JSON ({error}); {again}") from None
+    missing = [key for key in ("status", "body") if not isinstance(envelope, dict) or key not in envelope]
+    if missing or not isinstance(envelope["status"], int):
+        what = f"has no {' or '.join(repr(key) for key in missing)}" if missing else "has a status that is not a number"
+        raise CacheError(path, f"{what}, so it is not a cache file; {again}")
+    return Answer(status=envelope["status"], body=str(envelope["body"]), url=str(envelope.get("url", "")))
 
 
 def write(root: Path, request: Request, answer: Answer) -> None:

@@ -40,7 +40,10 @@ class CacheThenNetwork:
             return self._failed(request, str(error))
         if not is_valid(request, answer):
             return self._failed(request, "the answer was malformed (not valid JSON or XML); nothing was cached")
-        cache.write(self.root, request, answer)
+        try:
+            cache.write(self.root, request, answer)
+        except OSError as error:
+            return self._failed(request, f"fetched, but the cache file could not be written ({error.strerror}): check {request.cache_path(self.root)}")
         self.report.fetched += 1
         return answer
 
