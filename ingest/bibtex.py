@@ -117,9 +117,12 @@ STRAY_FIELD = re.compile(r"^[ \t]*[A-Za-z][\w.:+-]*[ \t]*=[ \t]*[{\"0-9]", re.M)
 
 
 def _stray_field_problems(path: Path, library) -> list[Problem]:
+    """Fields outside any entry, unless the block before failed to parse: that failure says it already."""
     problems = []
+    failed_ends = {block.start_line + block.raw.count("\n") for block in library.failed_blocks}
     for block in library.blocks:
-        match = STRAY_FIELD.search(block.comment) if isinstance(block, ImplicitComment) else None
+        follows_failure = any(0 <= block.start_line - end <= 1 for end in failed_ends)
+        match = STRAY_FIELD.search(block.comment) if isinstance(block, ImplicitComment) and not follows_failure else None
         if match:
             line = block.start_line + 1 + block.comment.count("\n", 0, match.start())
             field = match.group(0).strip().rstrip("{\"0123456789").strip()
