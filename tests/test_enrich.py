@@ -267,3 +267,36 @@ def test_requests_are_spaced_by_the_rate_limit(curator):
         elapsed = time.monotonic() - started
     assert report.fetched == 4  # two Crossref and two PubMed requests
     assert elapsed >= 0.2  # the second request to each service waited its turn
+
+
+def test_titles_with_special_characters_reach_the_search_intact(curator):
+    title = "Knee pain? 50% & more #1 / café"
+    (curator / "references.bib").write_text(f"@article{{odd, author = {{Doe, J.}}, title = {{{title}}}, year = {{2020}}}}\n", encoding="utf-8")
+    with ReplayServer({}) as server:
+        run.enrich(references(curator), curator / "data" / "enrichment", client_for(server))
+    search = server.requests[0]
+    assert (search["raw_path"], search["params"]["query.bibliographic"]) == ("/works", f"{title} Doe 2020")
+    assert server.requests[1]["params"]["term"] == f"{title}[title]"
+
+
+def test_an_oversized_answer_is_refused(curator, monkeypatch):
+    monkeypatch.setattr("ingest.enrich.http.MAX_BODY_BYTES", 1024 * 1024)
+    huge = Reply(200, b'{"message": "' + b"x" * (2 * 1024 * 1024) + b'"}')
+    with ReplayServer({f"work:{PONE_DOI}": huge, f"esearch:{PONE_DOI}[doi]": EMPTY_ESEARCH}) as server:
+        report = run.enrich(references(curator)[:1], curator / "data" / "enrichment", client_for(server))
+    assert report.failures == [("pone2012", "crossref work", "response larger than 1 MB: refused")]
+    assert "crossref/works/10.1371%2fjournal.pone.0033693.json" not in cache_files(curator)
+
+
+def test_a_broken_cache_file_is_fetched_again(curator):
+    with ReplayServer(ROUTES) as server:
+        run.enrich(references(curator)[:1], curator / "data" / "enrichment", client_for(server))
+    cached = curator / "data" / "enrichment" / "crossref" / "works" / "10.1371%2fjournal.pone.0033693.json"
+    cached.write_text('{"status": 200, "bo', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 0
+    assert f"data/enrichment/crossref/works/10.1371%2fjournal.pone.0033693.json: warning: is not valid JSON" in result.output
+    with ReplayServer(ROUTES) as server:
+        report = run.enrich(references(curator)[:1], curator / "data" / "enrichment", client_for(server))
+    assert (report.fetched, report.from_cache, report.failures) == (1, 1, [])
+    assert json.loads(cached.read_text(encoding="utf-8"))["status"] == 200

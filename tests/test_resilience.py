@@ -1,0 +1,241 @@
+"""Serving while rebuilding, builds killed midway, and safe serving: nothing lost, nothing mixed.
+
+Real processes throughout: `python -m ingest build` and `datasette serve` on 127.0.0.1, with the
+settings `make serve` uses (read from the Makefile, so the two cannot drift apart).
+"""
+
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE_KB, REPO
+from test_browser import free_port
+from test_pages import HOSTILE, hostile_database
+
+SERVE_SETTINGS = re.findall(r"--setting (\w+) (\S+)", (REPO / "Makefile").read_text(encoding="utf-8"))
+LOAD_PATHS = [
+    "/evidence/claims.json?_size=max",
+    "/evidence/claim_verdicts.json?_size=max",
+    "/evidence/treatment_summary.json?_size=max",
+    "/evidence/evidence_table.json?treatment_id=prp",
+    "/evidence/evidence_for_treatment.json?treatment=prp",
+    "/evidence/search.json?q=knee",
+]
+
+
+def serve(db: Path, *extra: str):
+    port = free_port()
+    settings = [arg for name, value in SERVE_SETTINGS for arg in ("--setting", name, value)]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "datasette", "serve", "--immutable", str(db), "--metadata", str(REPO / "metadata.yml"),
+         "--host", "127.0.0.1", "--port", str(port), *settings, *extra],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(url + "/-/versions.json", timeout=1).read()
+            return process, url
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("datasette did not start")
+
+
+def stop(process) -> None:
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def snapshot(body: str) -> str:
+    """A response without what varies between identical requests: timings, and the server's own
+    address in facet links (each server here listens on its own port)."""
+    data = json.loads(re.sub(r"http://127\.0\.0\.1:\d+", "", body))
+    if isinstance(data, dict):
+        data = {key: value for key, value in data.items() if key not in ("query_ms",)}
+    return json.dumps(data, sort_keys=True)
+
+
+def ingest_build(root: Path, source: str, db: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ingest", "build", "--bib", str(root / source / "references.bib"),
+         "--data", str(root / source / "data"), "--db", str(db)],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+
+
+@pytest.fixture
+def two_knowledge_bases(tmp_path):
+    """'a' is the fixture; 'b' drops a claim, rewords a PRP claim and weakens one link, so that
+    every page under load differs between the two builds."""
+    shutil.copytree(FIXTURE_KB, tmp_path / "a")
+    shutil.copytree(FIXTURE_KB, tmp_path / "b")
+    claims = tmp_path / "b" / "data" / "claims.yml"
+    text = claims.read_text(encoding="utf-8")
+    start = text.index("- id: lombard-stairs-pain")
+    text = text[:start] + text[text.index("\n\n", start) + 2:]
+    text = text.replace("text: PRP is safe and may help anterior knee pain.", "text: PRP may help anterior knee pain, and is safe.")
+    text = text.replace("    - study: chalidis2025role\n      relation: supports", "    - study: chalidis2025role\n      relation: mixed")
+    claims.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def expected_snapshots(root: Path) -> dict[str, set[str]]:
+    """What each page says when serving build a, and when serving build b."""
+    answers: dict[str, set[str]] = {path: set() for path in LOAD_PATHS}
+    for source in ("a", "b"):
+        db = root / f"only-{source}" / "evidence.db"
+        db.parent.mkdir()
+        assert ingest_build(root, source, db).returncode == 0
+        process, url = serve(db)
+        try:
+            for path in LOAD_PATHS:
+                status, body = fetch(url + path)
+                assert status == 200
+                answers[path].add(snapshot(body))
+        finally:
+            stop(process)
+    assert all(len(bodies) == 2 for bodies in answers.values()), "the two builds must differ on every page"
+    return answers
+
+
+def test_serving_while_rebuilding_ten_times(two_knowledge_bases):
+    root = two_knowledge_bases
+    expected = expected_snapshots(root)
+    db = root / "evidence.db"
+    assert ingest_build(root, "a", db).returncode == 0
+    process, url = serve(db)
+    responses, done = [], threading.Event()
+
+    def load(worker: int):
+        for request in range(10_000):  # bounded; stops when the rebuilds are done
+            if done.is_set():
+                return
+            path = LOAD_PATHS[(worker + request) % len(LOAD_PATHS)]
+            responses.append((path, *fetch(url + path)))
+
+    workers = [threading.Thread(target=load, args=(worker,)) for worker in range(4)]
+    try:
+        for worker in workers:
+            worker.start()
+        builds = [ingest_build(root, "b" if i % 2 == 0 else "a", db) for i in range(10)]
+    finally:
+        done.set()
+        for worker in workers:
+            worker.join(timeout=30)
+        stop(process)
+
+    assert [build.returncode for build in builds] == [0] * 10
+    failed = [(path, status) for path, status, _ in responses if status != 200]
+    mixed = [path for path, status, body in responses if status == 200 and snapshot(body) not in expected[path]]
+    print(f"\n{len(responses)} requests served during 10 rebuilds; {len(failed)} failed; {len(mixed)} mixed")
+    assert len(responses) >= 100
+    assert failed == []
+    assert mixed == []
+    # A restarted server serves the last build (b, after ten alternating builds starting with b: a).
+    process, url = serve(db)
+    try:
+        assert snapshot(fetch(url + LOAD_PATHS[0])[1]) in expected[LOAD_PATHS[0]]
+        assert json.loads(fetch(url + "/evidence/claims.json?_size=max")[1])["filtered_table_rows_count"] == 7
+    finally:
+        stop(process)
+
+
+def test_builds_killed_at_random_moments_lose_nothing(two_knowledge_bases):
+    root = two_knowledge_bases
+    db = root / "evidence.db"
+    assert ingest_build(root, "a", db).returncode == 0
+    old = db.read_bytes()
+    left_behind = 0
+    for delay in sorted(random.Random(7).uniform(0.05, 1.5) for _ in range(8)):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ingest", "build", "--bib", str(root / "b" / "references.bib"),
+             "--data", str(root / "b" / "data"), "--db", str(db)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        left_behind += any(p.name.startswith(".evidence.db.") for p in root.iterdir())
+        connection = sqlite3.connect(db)
+        assert connection.execute("pragma integrity_check").fetchone() == ("ok",)
+        claims = connection.execute("select count(*) from claims").fetchone()[0]
+        connection.close()
+        assert claims in (7, 6)  # entirely the old build, or entirely the new one
+        if claims == 7:
+            assert db.read_bytes() == old
+    assert left_behind >= 1, "no kill landed inside a build: the test did not test anything"
+    assert ingest_build(root, "a", db).returncode == 0  # the next build works and tidies up
+    assert [p.name for p in root.iterdir() if p.name.startswith(".evidence.db.")] == []
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    db = tmp_path_factory.mktemp("hostile") / "evidence.db"
+    hostile_database(db)
+    process, url = serve(db)
+    yield url
+    stop(process)
+
+
+def test_serve_settings_are_safe():
+    assert dict(SERVE_SETTINGS) == {"sql_time_limit_ms": "2000", "max_returned_rows": "1000"}
+    recipe = (REPO / "Makefile").read_text(encoding="utf-8").split("\nserve:")[1].split("\n\n")[0]
+    assert "--immutable" in recipe and "--host $(HOST)" in recipe
+    assert re.search(r"^HOST := 127\.0\.0\.1$", (REPO / "Makefile").read_text(encoding="utf-8"), re.M)
+
+
+@pytest.mark.parametrize("sql", ["delete from claims", "update studies set title = 'x'", "drop table claims",
+                                 "attach database ':memory:' as other", "pragma writable_schema = on"])
+def test_writes_through_the_sql_api_fail(hostile_site, sql):
+    status, body = fetch(hostile_site + "/evidence.json?" + urllib.parse.urlencode({"sql": sql}))
+    assert status == 400
+    assert json.loads(body)["ok"] is False
+    assert fetch(hostile_site + "/evidence/claims.json")[0] == 200
+
+
+def test_a_slow_query_is_cut_off(hostile_site):
+    slow = "with recursive n(i) as (select 1 union all select i + 1 from n) select count(*) from n"
+    started = time.monotonic()
+    status, body = fetch(hostile_site + "/evidence.json?" + urllib.parse.urlencode({"sql": slow}))
+    assert status == 400
+    assert "SQL query took too long" in json.loads(body)["error"]
+    assert time.monotonic() - started < 10
+
+
+def test_markup_and_javascript_urls_are_inert_in_html(hostile_site):
+    status, html = fetch(hostile_site + "/evidence/claim_evidence")
+    assert status == 200
+    assert "javascript:alert(3)" in html
+    assert 'href="javascript:' not in html
+    status, html = fetch(hostile_site + "/evidence/claims")
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+
+
+def test_csv_export_keeps_formula_text_verbatim(hostile_site):
+    """Datasette's CSV is the data as it is; the README tells spreadsheet users to import as text."""
+    status, csv = fetch(hostile_site + "/evidence/claim_evidence.csv")
+    assert status == 200
+    assert HOSTILE["finding"].replace('"', '""') in csv
