@@ -8,8 +8,8 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.middlewares import NormalizeFieldKeys, SeparateCoAuthors, SplitNameParts
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, ImplicitComment, MiddlewareErrorBlock
-from pylatexenc.latex2text import LatexNodes2Text
 
+from ingest.latex import decode_latex
 from ingest.problems import MAX_VALUE_LENGTH, Problem, read_text
 
 # Fields decoded from LaTeX to Unicode. Identifiers (doi, url, pmid, ...) are kept exactly as
@@ -18,9 +18,6 @@ TEXT_FIELDS = ("title", "journal", "booktitle", "publisher", "volume", "number",
 IDENTIFIER_FIELDS = ("doi", "pmid", "pmcid", "url", "issn", "year", "date")
 # BibLaTeX names (as Better BibTeX exports them) for fields that BibTeX names differently.
 BIBLATEX_ALIASES = {"journaltitle": "journal", "issue": "number"}
-
-_latex = LatexNodes2Text()
-
 
 @dataclass(frozen=True)
 class Name:
@@ -43,13 +40,6 @@ class Reference:
     authors: list = field(default_factory=list)
     more_authors: bool = False  # the author list ends with BibTeX's "and others"
     bibtex: str = ""
-
-
-def decode_latex(text: str) -> str:
-    """LaTeX markup to Unicode text: accents, escapes, protective braces, '--' dashes."""
-    if not any(c in text for c in "\\{}$~-"):
-        return text
-    return _latex.latex_to_text(text).strip()
 
 
 def parse_bibtex(path: Path) -> tuple[list[Reference], list[Problem], set[str]]:

@@ -11,7 +11,7 @@ import sqlite_utils
 from ingest import __version__, history, rows, schema
 
 
-def build_database(inputs, db_path: Path, built_at: str | None = None) -> dict[str, int]:
+def build_database(inputs, db_path: Path, built_at: str | None = None, input_digest: str | None = None) -> dict[str, int]:
     """Write a fresh database at db_path atomically; return the row count of each table.
 
     The verdicts of the database being replaced are kept in `previous_verdicts`, so the new one
@@ -25,17 +25,18 @@ def build_database(inputs, db_path: Path, built_at: str | None = None) -> dict[s
             db[table].insert_all(records)
         db["previous_verdicts"].insert_all(previous)
         ensure_db_shape(db)
-        record_build(db, built_at or datetime.now(UTC).isoformat(timespec="seconds"), previous_built_at)
+        record_build(db, built_at or datetime.now(UTC).isoformat(timespec="seconds"), previous_built_at, input_digest)
         counts = {table: db[table].count for table in schema.TABLES}
         db.close()
     return counts
 
 
-def record_build(db: sqlite_utils.Database, built_at: str, previous_built_at: str | None) -> None:
+def record_build(db: sqlite_utils.Database, built_at: str, previous_built_at: str | None, input_digest: str | None) -> None:
     """One row saying when this build was made and how many claims have each verdict."""
     verdicts = {row["verdict"]: row["n"] for row in db.query("select verdict, count(*) as n from claim_verdicts group by verdict")}
     db["build_info"].insert({
         "built_at": built_at, "previous_built_at": previous_built_at, "ingest_version": __version__,
+        "input_digest": input_digest,
         "claims": sum(verdicts.values()),
         **{verdict.replace(" ", "_"): verdicts.get(verdict, 0)
            for verdict in ("supported", "contradicted", "conflicting", "weak", "indirect only", "no evidence")},

@@ -14,6 +14,7 @@ from ingest import __version__, cite, history
 from ingest.bibtex import parse_bibtex
 from ingest.enrich import http, run
 from ingest.build import build_database
+from ingest.digest import built_digest, inputs_digest
 from ingest.problems import InputError
 from ingest.report import coverage_report
 from ingest.validate import Inputs, read_inputs
@@ -43,7 +44,8 @@ def cli():
 @data_option
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="evidence.db", show_default=True,
               help="SQLite database to write.")
-def build(bib: Path, data: Path, db: Path):
+@click.option("--force", is_flag=True, help="Build even if nothing changed since the last build.")
+def build(bib: Path, data: Path, db: Path, force: bool):
     """Validate the inputs and build the SQLite database.
 
     The database is written to a temporary file and swapped in only when complete: if any
@@ -51,9 +53,13 @@ def build(bib: Path, data: Path, db: Path):
 
     Example: python -m ingest build --db evidence.db
     """
+    digest = inputs_digest(bib, data)
+    if not force and built_digest(db) == digest:
+        click.echo(f"{db} is up to date: references.bib, {data}/ and the code are unchanged since it was built.")
+        return
     inputs = _read_or_exit(bib, data, f"{db} was not changed")
     try:
-        counts = build_database(inputs, db)
+        counts = build_database(inputs, db, input_digest=digest)
     except OSError as error:
         raise click.ClickException(f"cannot write {db}: {error.strerror or error}; check the folder is writable") from None
     click.echo(f"Built {db}: " + ", ".join(f"{counts[t]} {t.replace('_', ' ')}" for t in ("studies", "claims", "claim_evidence", "treatments", "conditions", "sources")))

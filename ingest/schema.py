@@ -60,7 +60,7 @@ TABLES = {
         {"claim_id": str, "claim": str, "verdict": str, "verdict_reason": str}, "claim_id", [],
     ),
     "build_info": (
-        {"built_at": str, "previous_built_at": str, "ingest_version": str, "claims": int, "supported": int,
+        {"built_at": str, "previous_built_at": str, "ingest_version": str, "input_digest": str, "claims": int, "supported": int,
          "contradicted": int, "conflicting": int, "weak": int, "indirect_only": int, "no_evidence": int},
         "built_at", [],
     ),

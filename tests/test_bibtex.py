@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.bibtex import Name, decode_latex, parse_bibtex, year_of
+from ingest.bibtex import Name, parse_bibtex, year_of
+from ingest.latex import decode_latex
 from ingest.problems import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bibtex"

@@ -264,3 +264,14 @@ def test_check_writes_nothing(kb):
     result = run_ingest("check", cwd=kb)
     assert result.returncode == 0
     assert not (kb / "evidence.db").exists()
+
+
+def test_an_unchanged_build_is_skipped(kb):
+    assert run_ingest("build", cwd=kb).returncode == 0
+    before = (kb / "evidence.db").read_bytes()
+    again = run_ingest("build", cwd=kb)
+    assert (again.returncode, again.stdout) == (0, "evidence.db is up to date: references.bib, data/ and the code are unchanged since it was built.\n")
+    assert (kb / "evidence.db").read_bytes() == before
+    (kb / "data" / "treatments.yml").write_text((kb / "data" / "treatments.yml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert run_ingest("build", cwd=kb).stdout.startswith("Built evidence.db")  # any change rebuilds
+    assert run_ingest("build", "--force", cwd=kb).stdout.startswith("Built evidence.db")

@@ -63,6 +63,7 @@ def test_build_records_what_it_replaced(two_builds):
     database = sqlite_utils.Database(db)
     assert list(database.query("select * from build_info")) == [{
         "built_at": "2026-01-02T00:00:00+00:00", "previous_built_at": "2026-01-01T00:00:00+00:00", "ingest_version": "0.1.0",
+        "input_digest": None,  # only the CLI computes one
         "claims": 6, "supported": 2, "contradicted": 0, "conflicting": 0, "weak": 1, "indirect_only": 2, "no_evidence": 1,
     }]
     assert database["previous_verdicts"].count == 7
