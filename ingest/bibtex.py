@@ -2,11 +2,12 @@
 
 import logging
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import bibtexparser
-from bibtexparser.middlewares import NormalizeFieldKeys, SeparateCoAuthors, SplitNameParts
+from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts, split_multiple_persons_names
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, ImplicitComment, MiddlewareErrorBlock
 
 from ingest.latex import decode_latex
@@ -47,6 +48,15 @@ def parse_bibtex(path: Path) -> tuple[list[Reference], list[Problem], set[str]]:
     of the failed blocks. Raises InputError only when the file cannot be read at all."""
     library = _parse_library(read_text(path))
     problems = [_failed_block_problem(path, block) for block in library.failed_blocks]
+    failed_keys = {_block_key(block) for block in library.failed_blocks} - {None}
+    references = []
+    for entry in library.entries:
+        try:
+            references.append(_reference_from_entry(entry))
+        except InvalidNameError as error:
+            message = f"entry '{entry.key}': {error}: fix the names (separate people with \" and \")"
+            problems.append(Problem(str(path), entry.start_line + 1, message))
+            failed_keys.add(entry.key)
     problems += [
         Problem(str(path), entry.start_line + 1,
                 f"entry '{entry.key}': {name} is {len(field.value):,} characters long: at most {MAX_VALUE_LENGTH:,}; shorten it")
@@ -56,8 +66,7 @@ def parse_bibtex(path: Path) -> tuple[list[Reference], list[Problem], set[str]]:
     problems += [Problem(str(path), entry.start_line + 1, "an entry has no citekey: add one after the opening brace")
                  for entry in library.entries if not entry.key.strip()]
     problems += _stray_field_problems(path, library)
-    failed_keys = {_block_key(block) for block in library.failed_blocks} - {None}
-    return [_reference_from_entry(entry) for entry in library.entries], problems, failed_keys
+    return references, problems, failed_keys
 
 
 def year_of(reference: Reference) -> int | None:
@@ -70,18 +79,19 @@ def year_of(reference: Reference) -> int | None:
 def _parse_library(text: str):
     # bibtexparser logs each failed block as a warning; we report them ourselves, with fixes.
     logging.getLogger("bibtexparser").setLevel(logging.ERROR)
-    return bibtexparser.parse_string(text, append_middleware=[NormalizeFieldKeys(), SeparateCoAuthors(), SplitNameParts()])
+    return bibtexparser.parse_string(text)
 
 
 def _reference_from_entry(entry) -> Reference:
-    values = entry.fields_dict
+    values = {name.lower(): field_ for name, field_ in reversed(entry.fields_dict.items())}  # first one wins
     fields = {}
     for name, field_ in values.items():
         name = BIBLATEX_ALIASES.get(name, name)
         value = field_.value.strip() if isinstance(field_.value, str) else ""
         if value and name not in fields and name in TEXT_FIELDS + IDENTIFIER_FIELDS:
             fields[name] = decode_latex(value) if name in TEXT_FIELDS else value
-    authors = [_name(parts) for parts in values["author"].value] if "author" in values else []
+    author = values["author"].value if "author" in values else ""
+    authors = [_name(name) for name in split_multiple_persons_names(author)] if isinstance(author, str) and author.strip() else []
     more_authors = bool(authors) and authors[-1] == Name("others")
     return Reference(
         key=entry.key,
@@ -94,7 +104,10 @@ def _reference_from_entry(entry) -> Reference:
     )
 
 
-def _name(parts) -> Name:
+@lru_cache(maxsize=65536)
+def _name(name: str) -> Name:
+    """One person's name, split (bibtexparser's rules) and decoded; names repeat, so it is cached."""
+    parts = parse_single_name_into_parts(name)
     family = decode_latex(" ".join(parts.von + parts.last))
     given = decode_latex(" ".join(parts.first))
     if parts.jr:

@@ -1,23 +1,15 @@
 """Command line: python -m ingest build | check."""
 
-import json
-import sqlite3
 import sys
-from collections import Counter
 from pathlib import Path
 
 import click
-import sqlite_utils
-from tabulate import tabulate
 
-from ingest import __version__, cite, history
-from ingest.bibtex import parse_bibtex
-from ingest.enrich import http, run
-from ingest.build import build_database
-from ingest.digest import built_digest, inputs_digest
+from ingest import __version__
+from ingest.enrich import DEFAULT_BASE_URLS
 from ingest.problems import InputError
-from ingest.report import coverage_report
-from ingest.validate import Inputs, read_inputs
+
+# Each command imports what it needs when it runs: `build` should not pay for citeproc or requests.
 
 bib_option = click.option(
     "--bib", type=click.Path(path_type=Path), default="references.bib", show_default=True,
@@ -53,11 +45,14 @@ def build(bib: Path, data: Path, db: Path, force: bool):
 
     Example: python -m ingest build --db evidence.db
     """
+    from ingest.digest import built_digest, inputs_digest
+
     digest = inputs_digest(bib, data)
     if not force and built_digest(db) == digest:
         click.echo(f"{db} is up to date: references.bib, {data}/ and the code are unchanged since it was built.")
         return
     inputs = _read_or_exit(bib, data, f"{db} was not changed")
+    from ingest.build import build_database  # after reading: sqlite-utils is not needed to parse
     try:
         counts = build_database(inputs, db, input_digest=digest)
     except OSError as error:
@@ -86,12 +81,14 @@ def report(db: Path):
 
     Example: python -m ingest report --db evidence.db
     """
+    from ingest.report import coverage_report
+
     click.echo(coverage_report(_built(db)), nl=False)
 
 
 @cli.command(name="cite")
 @click.argument("target")
-@click.option("--format", "format_", type=click.Choice(sorted(cite.RENDERERS)), default="md", show_default=True,
+@click.option("--format", "format_", type=click.Choice(["bibtex", "csl", "md"]), default="md", show_default=True,
               help="md: numbered list in AMA style; bibtex: the original entries; csl: CSL-JSON.")
 @built_db_option
 def cite_pack(target: str, format_: str, db: Path):
@@ -101,6 +98,12 @@ def cite_pack(target: str, format_: str, db: Path):
 
     Example: python -m ingest cite prp --format bibtex
     """
+    import json
+
+    import sqlite_utils
+
+    from ingest import cite
+
     database = sqlite_utils.Database(_built(db))
     if not database.execute(cite.TARGET_EXISTS, {"target": target}).fetchone()[0]:
         raise click.ClickException(f"no claim or treatment has the id '{target}': use an id from the claims or treatments table")
@@ -117,6 +120,13 @@ def diff(old: Path, new: Path):
 
     Example: python -m ingest diff evidence-before.db evidence.db
     """
+    import sqlite3
+    from collections import Counter
+
+    from tabulate import tabulate
+
+    from ingest import history
+
     try:
         changes = history.diff_databases(_built(old), _built(new))
     except sqlite3.DatabaseError as error:
@@ -137,8 +147,8 @@ def diff(old: Path, new: Path):
 @click.option("--ncbi-api-key", envvar="NCBI_API_KEY", show_envvar=True, help="Optional NCBI API key (raises its rate limit).")
 @click.option("--refresh", is_flag=True, help="Fetch again even what is cached.")
 @click.option("--only", multiple=True, metavar="CITEKEY", help="Enrich only these references (repeatable).")
-@click.option("--crossref-url", envvar="CROSSREF_API_URL", default=http.DEFAULT_BASE_URLS["crossref"], show_default=True, hidden=True)
-@click.option("--pubmed-url", envvar="PUBMED_API_URL", default=http.DEFAULT_BASE_URLS["pubmed"], show_default=True, hidden=True)
+@click.option("--crossref-url", envvar="CROSSREF_API_URL", default=DEFAULT_BASE_URLS["crossref"], show_default=True, hidden=True)
+@click.option("--pubmed-url", envvar="PUBMED_API_URL", default=DEFAULT_BASE_URLS["pubmed"], show_default=True, hidden=True)
 def enrich(bib, data, mailto, ncbi_api_key, refresh, only, crossref_url, pubmed_url):
     """Fetch DOIs, PMIDs, abstracts, publication types, MeSH terms and retraction notices.
 
@@ -149,6 +159,9 @@ def enrich(bib, data, mailto, ncbi_api_key, refresh, only, crossref_url, pubmed_
 
     Example: EVIDENCE_CONTACT_EMAIL=you@example.org python -m ingest enrich
     """
+    from ingest.bibtex import parse_bibtex
+    from ingest.enrich import http, run
+
     if not mailto:
         raise click.ClickException("no contact address: set EVIDENCE_CONTACT_EMAIL or pass --mailto (Crossref and NCBI ask for one)")
     references, problems, _ = parse_bibtex(bib)
@@ -173,7 +186,9 @@ def _built(db: Path) -> Path:
     return db
 
 
-def _read_or_exit(bib: Path, data: Path, consequence: str) -> Inputs:
+def _read_or_exit(bib: Path, data: Path, consequence: str):
+    from ingest.validate import read_inputs
+
     try:
         inputs = read_inputs(bib, data)
     except InputError as error:
@@ -191,7 +206,7 @@ def _exit_with_problems(problems: list, consequence: str):
     raise SystemExit(1)
 
 
-def _summary(inputs: Inputs) -> str:
+def _summary(inputs) -> str:
     links = sum(len(claim.evidence) for claim in inputs.claims)
     return (
         f"{len(inputs.references)} references, {len(inputs.studies)} appraised studies, "

@@ -25,6 +25,8 @@ _SYMBOL_ACCENT = re.compile(r"""\\([`'^"~=.])\s*(?:\{\s*([A-Za-z]|\\[ij])\s*\}|(
 _LETTER_ACCENT = re.compile(r"\\([uvHckrdb])\s*\{\s*([A-Za-z]|\\[ij])\s*\}")
 _LETTER = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?:\{\}|(?![A-Za-z\s]))")
 _ESCAPE = re.compile(r"\\([&%$#_{}])")
+_DASH_MACRO = re.compile(r"\\text(en|em)dash(?:\{\}|\s*)")  # like any control word, it swallows the space after it
+_SIMPLE_MATH = re.compile(r"\$([^$\\]*)\$")  # $_2$, $^{2+}$: no macros inside
 _NEEDS_DECODING = re.compile(r"[\\{}$~%`'&]|--")
 
 
@@ -42,6 +44,8 @@ def _decode_common(text: str) -> str | None:
     text = _SYMBOL_ACCENT.sub(lambda m: _accented(m.group(2) or m.group(3), m.group(1)), text)
     text = _LETTER_ACCENT.sub(lambda m: _accented(m.group(2), m.group(1)), text)
     text = _LETTER.sub(lambda m: LETTERS[m.group(1)], text)
+    text = _DASH_MACRO.sub(lambda m: "\u2013" if m.group(1) == "en" else "\u2014", text)
+    text = _SIMPLE_MATH.sub(lambda m: m.group(1).strip(), text)
     if "\\" in text or "$" in text or "%" in text or "&" in text:
         return None
     text = text.replace("{", "").replace("}", "")

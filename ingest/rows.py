@@ -9,34 +9,32 @@ from ingest.bibtex import Reference, year_of
 RETRACTING_NOTICES = {"retraction", "withdrawal", "removal"}
 
 
-def table_rows(inputs) -> dict[str, list[dict]]:
-    """Rows for every table, keyed by table name, in insertion order (parents first)."""
+def table_rows(inputs):
+    """(table, rows) for every table, parents first; rows are made as they are inserted."""
+    enrichment = list(inputs.enrichment.values())
+    yield "sources", ({**s.model_dump(), "text": inputs.source_texts.get(s.id)} for s in inputs.sources)
+    yield "conditions", (condition_row(c) for c in inputs.conditions)
+    yield "treatments", (t.model_dump() for t in inputs.treatments)
+    yield "studies", study_rows(inputs.references, inputs.studies, inputs.enrichment)
     authors, study_authors = author_rows(inputs.references)
-    enrichment = inputs.enrichment.values()
-    return {
-        "sources": [{**s.model_dump(), "text": inputs.source_texts.get(s.id)} for s in inputs.sources],
-        "conditions": [condition_row(c) for c in inputs.conditions],
-        "treatments": [t.model_dump() for t in inputs.treatments],
-        "studies": study_rows(inputs.references, inputs.studies, inputs.enrichment),
-        "authors": authors,
-        "study_authors": study_authors,
-        "claims": [claim_row(c, position) for position, c in enumerate(inputs.claims, 1)],
-        "claim_treatments": [{"claim_id": c.id, "treatment_id": t} for c in inputs.claims for t in c.treatments],
-        "claim_tags": [{"claim_id": c.id, "tag": tag} for c in inputs.claims for tag in c.tags],
-        "claim_evidence": [evidence_row(c.id, link) for c in inputs.claims for link in c.evidence],
-        "study_publication_types": [{"study_key": e.key, "publication_type": t} for e in enrichment for t in dict.fromkeys(e.publication_types)],
-        "study_mesh_terms": [{"study_key": e.key, "term": t} for e in enrichment for t in dict.fromkeys(e.mesh_terms)],
-        "study_notices": [
-            {"study_key": e.key, "notice_type": n["type"], "notice_doi": n["doi"], "notice_date": n["date"]}
-            for e in enrichment for n in e.notices
-        ],
-        "metadata_conflicts": [
-            {"study_key": e.key, "field": name, "bib_value": ours, "record_value": theirs, "source": source}
-            for e in enrichment for name, ours, theirs, source in e.conflicts
-        ],
-        "vocabulary": vocabulary_rows(),
-        "evidence_levels": level_rows(),
-    }
+    yield "authors", authors
+    yield "study_authors", study_authors
+    yield "claims", (claim_row(c, position) for position, c in enumerate(inputs.claims, 1))
+    yield "claim_treatments", ({"claim_id": c.id, "treatment_id": t} for c in inputs.claims for t in c.treatments)
+    yield "claim_tags", ({"claim_id": c.id, "tag": tag} for c in inputs.claims for tag in c.tags)
+    yield "claim_evidence", (evidence_row(c.id, link) for c in inputs.claims for link in c.evidence)
+    yield "study_publication_types", ({"study_key": e.key, "publication_type": t} for e in enrichment for t in dict.fromkeys(e.publication_types))
+    yield "study_mesh_terms", ({"study_key": e.key, "term": t} for e in enrichment for t in dict.fromkeys(e.mesh_terms))
+    yield "study_notices", (
+        {"study_key": e.key, "notice_type": n["type"], "notice_doi": n["doi"], "notice_date": n["date"]}
+        for e in enrichment for n in e.notices
+    )
+    yield "metadata_conflicts", (
+        {"study_key": e.key, "field": name, "bib_value": ours, "record_value": theirs, "source": source}
+        for e in enrichment for name, ours, theirs, source in e.conflicts
+    )
+    yield "vocabulary", vocabulary_rows()
+    yield "evidence_levels", level_rows()
 
 
 def condition_row(condition) -> dict:
@@ -45,16 +43,14 @@ def condition_row(condition) -> dict:
     return row
 
 
-def study_rows(references: list[Reference], appraisals: list, enrichment: dict) -> list[dict]:
+def study_rows(references: list[Reference], appraisals: list, enrichment: dict):
     """One row per reference, with its appraisal from studies.yml and what enrichment adds."""
     appraisal_by_key = {a.key: a for a in appraisals}
-    rows = []
     for reference in references:
         row = study_row(reference, appraisal_by_key.get(reference.key))
         if reference.key in enrichment:
             enrich_row(row, enrichment[reference.key])
-        rows.append(row)
-    return rows
+        yield row
 
 
 def enrich_row(row: dict, enrichment) -> None:

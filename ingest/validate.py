@@ -1,15 +1,22 @@
 """Read every input and check it, collecting all problems before giving up."""
 
+from __future__ import annotations
+
+import gc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING
 
 from ingest import vocabulary as v
 from ingest.bibtex import Reference, parse_bibtex, year_of
 from ingest.enrich.resolve import from_cache
-from ingest.models import DATA_FILES, Claim, Condition, Source, Study, Treatment
+
+if TYPE_CHECKING:  # the models are imported after the BibTeX is parsed, to keep peak memory down
+    from pydantic import BaseModel
+
+    from ingest.models import Claim, Condition, Source, Study, Treatment
 from ingest.problems import InputError, Problem, read_text
 from ingest.yamlfile import Entry, Items, read_yaml_list
 
@@ -46,6 +53,9 @@ def read_inputs(bib_path: Path, data_dir: Path) -> Inputs:
     references, bib_problems, failed_keys = _collect(problems, parse_bibtex, bib_path) or ([], [], None)
     problems += bib_problems
     known["references.bib"] = None if failed_keys is None else failed_keys | {r.key for r in references}
+    gc.collect()  # the parser's objects, before the models and the YAML take their place
+    from ingest.models import DATA_FILES
+
     checked = {}
     for name, (model, id_field) in DATA_FILES.items():
         path = data_dir / name
@@ -81,6 +91,8 @@ def _collect(problems: list[Problem], read, path: Path):
 
 def check_entries(path: Path, entries: list, model: type[BaseModel], id_field: str, problems: list) -> list[Checked]:
     """Validate each YAML entry against its model; report bad fields and duplicate ids."""
+    from pydantic import ValidationError
+
     checked, first_line_of = [], {}
     for index, entry in enumerate(entries):
         if not isinstance(entry, Entry):

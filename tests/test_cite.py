@@ -119,3 +119,8 @@ def test_and_others_becomes_et_al(fixture_db):
     assert result.output.startswith("1. Smith TO, et al. Knee orthoses for treating patellofemoral pain syndrome.")
     [item] = json.loads(run_cite(fixture_db, "knee-brace", "--format", "csl").output)
     assert item["author"] == [{"family": "Smith", "given": "Toby O."}, {"literal": "et al."}]
+
+
+def test_the_command_offers_every_format():
+    option = next(param for param in cli.commands["cite"].params if param.name == "format_")
+    assert sorted(option.type.choices) == sorted(cite.RENDERERS)

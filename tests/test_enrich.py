@@ -296,7 +296,7 @@ def test_a_broken_cache_file_is_fetched_again(curator):
     cached.write_text('{"status": 200, "bo', encoding="utf-8")
     result = CliRunner().invoke(cli, ["check"])
     assert result.exit_code == 0
-    assert f"data/enrichment/crossref/works/10.1371%2fjournal.pone.0033693.json: warning: is not valid JSON" in result.output
+    assert "data/enrichment/crossref/works/10.1371%2fjournal.pone.0033693.json: warning: is not valid JSON" in result.output
     with ReplayServer(ROUTES) as server:
         report = run.enrich(references(curator)[:1], curator / "data" / "enrichment", client_for(server))
     assert (report.fetched, report.from_cache, report.failures) == (1, 1, [])

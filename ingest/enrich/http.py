@@ -9,12 +9,9 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from ingest import __version__
+from ingest.enrich import DEFAULT_BASE_URLS
 from ingest.enrich.cache import Answer, Request
 
-DEFAULT_BASE_URLS = {
-    "crossref": "https://api.crossref.org",
-    "pubmed": "https://eutils.ncbi.nlm.nih.gov/entrez/eutils",
-}
 # Crossref asks for at most 10 requests a second in its polite pool (5 without a contact address);
 # NCBI allows 3 a second, or 10 with an API key.
 MIN_INTERVAL = {"crossref": 0.1, "pubmed": 0.34}

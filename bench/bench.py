@@ -1,0 +1,182 @@
+"""`make bench`: how fast ingest is, against the cost of parsing, at any library size.
+
+Generates synthetic knowledge bases of 1k, 10k and 100k studies (claims and links in the real
+data's proportions: 63 studies, 84 claims, 150 links), and also runs on the large real exports.
+Prints a table and writes bench/results/bench.json. Each timing runs in a fresh process.
+"""
+
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results"
+REAL_FILES = ["bbt-import_1436-3_LARGE-7166-entries.bib", "pybtex_tugboat-LARGE-2720-entries.bib"]
+
+# Each snippet runs in its own interpreter and prints {"seconds": ..., "peak_mb": ...}.
+MEASURE = """
+import json, resource, sys, time
+started = time.perf_counter()
+{body}
+print(json.dumps({{"seconds": time.perf_counter() - started,
+                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+RAW_PARSE = """
+import bibtexparser
+bibtexparser.parse_string(open(sys.argv[1], encoding="utf-8").read())
+"""
+STOCK_PIPELINE = """
+import logging, bibtexparser
+from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors, SplitNameParts
+logging.disable(logging.WARNING)
+bibtexparser.parse_string(open(sys.argv[1], encoding="utf-8").read(),
+                          append_middleware=[LatexDecodingMiddleware(), SeparateCoAuthors(), SplitNameParts()])
+"""
+INGEST_BUILD = """
+from click.testing import CliRunner
+from ingest.cli import cli
+result = CliRunner().invoke(cli, ["build", "--bib", sys.argv[1], "--data", sys.argv[2], "--db", sys.argv[3], *sys.argv[4:]])
+assert result.exit_code == 0, result.output
+"""
+
+
+def measure(body: str, *args: str) -> dict:
+    # the clock starts after the interpreter is up, so imports count but Python's own start-up does not
+    code = MEASURE.format(body=body.strip())
+    result = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, cwd=REPO)
+    if result.returncode:
+        raise RuntimeError(result.stderr[-3000:])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def empty_data(root: Path) -> Path:
+    data = root / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    for name in ["sources", "conditions", "treatments", "studies", "claims"]:
+        (data / f"{name}.yml").write_text("", encoding="utf-8")
+    return data
+
+
+def synthetic(root: Path, studies: int, seed: int = 1) -> tuple[Path, Path]:
+    """A knowledge base of `studies` references, 4/3 as many claims and 2.4 links per study."""
+    chance = random.Random(seed)
+    claims, treatments = studies * 84 // 63, 30
+    data = root / "data"
+    (data / "sources").mkdir(parents=True, exist_ok=True)
+    accents = [r"\'e", r"\"o", r"{\ss}", "--", "{PRP}", r"\&", ""]
+    with open(root / "references.bib", "w", encoding="utf-8") as bib:
+        for i in range(studies):
+            bib.write(f"@article{{s{i},\n  author = {{Family{i}, Given and M{chance.randrange(999)}ller, J{accents[i % 7]}rg and Other, A.}},\n"
+                      f"  title = {{Study {i} of knee pain {accents[i % 7]} and running {chance.randrange(10**6)}}},\n"
+                      f"  journal = {{Journal {i % 50}}},\n  year = {{{1990 + i % 35}}},\n  volume = {{{i % 60}}},\n"
+                      f"  pages = {{{i % 900}--{i % 900 + 9}}},\n  doi = {{10.5555/s{i}}}\n}}\n\n")
+    quotes = [f"Claim number {i} says running helps knees {chance.randrange(10**6)}." for i in range(claims)]
+    (data / "sources" / "source.txt").write_text(" ".join(quotes), encoding="utf-8")
+    (data / "sources.yml").write_text("- id: source\n  title: A source\n  kind: blog\n  text_file: sources/source.txt\n", encoding="utf-8")
+    (data / "conditions.yml").write_text("- id: pfps\n  name: PFPS\n", encoding="utf-8")
+    (data / "treatments.yml").write_text("".join(f"- id: t{i}\n  name: Treatment {i}\n  category: exercise\n" for i in range(treatments)), encoding="utf-8")
+    with open(data / "studies.yml", "w", encoding="utf-8") as file:
+        for i in range(studies):
+            file.write(f"- key: s{i}\n  design: rct\n  evidence_level: 2\n  population: {i} runners\n  condition: pfps\n  metadata_status: verified\n")
+    with open(data / "claims.yml", "w", encoding="utf-8") as file:
+        for i, quote in enumerate(quotes):
+            file.write(f"- id: c{i}\n  source: source\n  quote: \"{quote}\"\n  text: Running helps knees {i}.\n"
+                       f"  claim_type: treatment-benefit\n  condition: pfps\n  treatments: [t{i % treatments}]\n  evidence:\n")
+            for key in sorted({chance.randrange(studies) for _ in range(2 if i % 5 else 1)}):
+                relation = chance.choice(["supports", "contradicts", "mixed"])
+                file.write(f"    - study: s{key}\n      relation: {relation}\n      directness: direct\n      finding: Found {key}.\n")
+    return root / "references.bib", data
+
+
+def serve_timings(db: Path, claims: int) -> dict:
+    """Median time of the evidence-for-a-treatment query, a claim page and a search, in-process."""
+    import asyncio
+
+    import yaml
+    from datasette.app import Datasette
+
+    datasette = Datasette([str(db)], metadata=yaml.safe_load((REPO / "metadata.yml").read_text(encoding="utf-8")))
+    paths = {
+        "canned_query": "/evidence/evidence_for_treatment.json?treatment=t7&_size=50",
+        "claim_page": f"/claim/c{claims // 2}",
+        "search": "/evidence/search.json?q=knees+running&_size=50",
+    }
+
+    async def timed(path: str) -> float:
+        await datasette.client.get(path)  # warm up
+        times = []
+        for _ in range(15):
+            started = time.perf_counter()
+            response = await datasette.client.get(path)
+            times.append(time.perf_counter() - started)
+            assert response.status_code == 200, (path, response.status_code)
+        return statistics.median(times)
+
+    return {name: asyncio.run(timed(path)) for name, path in paths.items()}
+
+
+def bench_file(label: str, bib: Path, data: Path, work: Path) -> dict:
+    db = work / label.replace(" ", "-").replace(",", "") / "evidence.db"  # the pages expect the name "evidence"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    row = {"input": label, "entries": sum(1 for line in bib.open(encoding="utf-8") if line.lstrip().startswith("@") and not line.lstrip().lower().startswith(("@comment", "@string", "@preamble")))}
+    row["raw_parse"] = measure(RAW_PARSE, bib)
+    row["stock_pipeline"] = measure(STOCK_PIPELINE, bib)
+    row["build"] = measure(INGEST_BUILD, bib, data, db, "--force")
+    row["no_change_build"] = measure(INGEST_BUILD, bib, data, db)
+    row["ratios"] = {
+        "build_vs_raw_parse": row["build"]["seconds"] / row["raw_parse"]["seconds"],
+        "stock_vs_build": row["stock_pipeline"]["seconds"] / row["build"]["seconds"],
+        "no_change_vs_build": row["no_change_build"]["seconds"] / row["build"]["seconds"],
+        "peak_memory_vs_raw_parse": row["build"]["peak_mb"] / row["raw_parse"]["peak_mb"],
+    }
+    return row, db
+
+
+def main(sizes=(1_000, 10_000, 100_000)) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    work = RESULTS / "work"
+    work.mkdir(exist_ok=True)
+    rows, serving = [], {}
+    for name in REAL_FILES:
+        source = REPO / "tests" / "fixtures" / "bibtex" / name
+        row, _ = bench_file(name.split("_")[-1].replace(".bib", ""), source, empty_data(work / name), work)
+        rows.append(row)
+        print_row(row)
+    for size in sizes:
+        bib, data = synthetic(work / f"synthetic-{size}", size)
+        row, db = bench_file(f"synthetic {size:,}", bib, data, work)
+        rows.append(row)
+        print_row(row)
+        if size in (min(sizes), max(sizes)):
+            serving[size] = serve_timings(db, size * 84 // 63)
+    report = {"machine": machine(), "files": rows, "serving_seconds": serving}
+    if len(serving) == 2:
+        small, large = serving[min(sizes)], serving[max(sizes)]
+        report["serving_ratio_large_vs_small"] = {name: large[name] / small[name] for name in small}
+        print("\nDatasette median response, seconds:", json.dumps(serving, indent=1))
+        print("ratio", max(sizes), "vs", min(sizes), json.dumps(report["serving_ratio_large_vs_small"], indent=1))
+    (RESULTS / "bench.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    print(f"\nwritten to {RESULTS / 'bench.json'}")
+
+
+def print_row(row: dict) -> None:
+    r = row["ratios"]
+    print(f"{row['input']:>22} {row['entries']:>7} entries | raw parse {row['raw_parse']['seconds']:6.2f}s "
+          f"| build {row['build']['seconds']:6.2f}s ({r['build_vs_raw_parse']:.2f}x raw) "
+          f"| stock {row['stock_pipeline']['seconds']:6.2f}s ({r['stock_vs_build']:.1f}x slower than build) "
+          f"| no-change {row['no_change_build']['seconds']:5.2f}s ({100 * r['no_change_vs_build']:.1f}%) "
+          f"| peak {row['build']['peak_mb']:.0f} MB ({r['peak_memory_vs_raw_parse']:.2f}x raw {row['raw_parse']['peak_mb']:.0f} MB)")
+
+
+def machine() -> dict:
+    import os
+    import platform
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
+
+
+if __name__ == "__main__":
+    main(tuple(int(size) for size in sys.argv[1:]) or (1_000, 10_000, 100_000))
