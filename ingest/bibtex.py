@@ -20,7 +20,7 @@ IDENTIFIER_FIELDS = ("doi", "pmid", "pmcid", "url", "issn", "year", "date")
 # BibLaTeX names (as Better BibTeX exports them) for fields that BibTeX names differently.
 BIBLATEX_ALIASES = {"journaltitle": "journal", "issue": "number"}
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Name:
     family: str
     given: str = ""
@@ -30,7 +30,7 @@ class Name:
         return f"{self.family}, {self.given}" if self.given else self.family
 
 
-@dataclass
+@dataclass(slots=True)
 class Reference:
     """One BibTeX entry with its text fields decoded to Unicode and its authors split."""
 
@@ -49,24 +49,29 @@ def parse_bibtex(path: Path) -> tuple[list[Reference], list[Problem], set[str]]:
     library = _parse_library(read_text(path))
     problems = [_failed_block_problem(path, block) for block in library.failed_blocks]
     failed_keys = {_block_key(block) for block in library.failed_blocks} - {None}
+    problems += _stray_field_problems(path, library)
     references = []
     for entry in library.entries:
+        problems += _entry_problems(path, entry)
         try:
             references.append(_reference_from_entry(entry))
         except InvalidNameError as error:
             message = f"entry '{entry.key}': {error}: fix the names (separate people with \" and \")"
             problems.append(Problem(str(path), entry.start_line + 1, message))
             failed_keys.add(entry.key)
-    problems += [
+        entry.fields = []  # converted: let the parser's copy go, so both are never held whole at once
+    return references, problems, failed_keys
+
+
+def _entry_problems(path: Path, entry) -> list[Problem]:
+    problems = [
         Problem(str(path), entry.start_line + 1,
                 f"entry '{entry.key}': {name} is {len(field.value):,} characters long: at most {MAX_VALUE_LENGTH:,}; shorten it")
-        for entry in library.entries for name, field in entry.fields_dict.items()
-        if isinstance(field.value, str) and len(field.value) > MAX_VALUE_LENGTH
+        for name, field in entry.fields_dict.items() if isinstance(field.value, str) and len(field.value) > MAX_VALUE_LENGTH
     ]
-    problems += [Problem(str(path), entry.start_line + 1, "an entry has no citekey: add one after the opening brace")
-                 for entry in library.entries if not entry.key.strip()]
-    problems += _stray_field_problems(path, library)
-    return references, problems, failed_keys
+    if not entry.key.strip():
+        problems.append(Problem(str(path), entry.start_line + 1, "an entry has no citekey: add one after the opening brace"))
+    return problems
 
 
 def year_of(reference: Reference) -> int | None:

@@ -24,6 +24,8 @@ def build_database(inputs, db_path: Path, built_at: str | None = None, input_dig
         # one is flushed to disk before it is renamed into place.
         db.execute("pragma journal_mode = off")
         db.execute("pragma synchronous = off")
+        db.execute("pragma cache_size = -1024")  # KiB: writing once needs little cache, and keeps peak memory down
+        db.execute("pragma temp_store = file")
         create_tables(db)
         with db.conn:
             for table, records in rows.table_rows(inputs):

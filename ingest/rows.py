@@ -16,9 +16,9 @@ def table_rows(inputs):
     yield "conditions", (condition_row(c) for c in inputs.conditions)
     yield "treatments", (t.model_dump() for t in inputs.treatments)
     yield "studies", study_rows(inputs.references, inputs.studies, inputs.enrichment)
-    authors, study_authors = author_rows(inputs.references)
-    yield "authors", authors
-    yield "study_authors", study_authors
+    author_ids = author_id_map(inputs.references)
+    yield "authors", author_rows(author_ids)
+    yield "study_authors", study_author_rows(inputs.references, author_ids)
     yield "claims", (claim_row(c, position) for position, c in enumerate(inputs.claims, 1))
     yield "claim_treatments", ({"claim_id": c.id, "treatment_id": t} for c in inputs.claims for t in c.treatments)
     yield "claim_tags", ({"claim_id": c.id, "tag": tag} for c in inputs.claims for tag in c.tags)
@@ -117,16 +117,25 @@ def short_citation(reference: Reference, year: int | None) -> str:
     return f"{who} {year}" if year else who
 
 
-def author_rows(references: list[Reference]) -> tuple[list[dict], list[dict]]:
-    """Distinct authors (by family and given name), and each study's authors in order."""
-    ids, authors, links = {}, [], []
+def author_id_map(references: list[Reference]) -> dict:
+    """Distinct authors (by family and given name), numbered in order of first appearance."""
+    ids: dict = {}
+    for reference in references:
+        for name in reference.authors:
+            ids.setdefault(name, len(ids) + 1)
+    return ids
+
+
+def author_rows(ids: dict):
+    for name, author_id in ids.items():
+        yield {"id": author_id, "name": name.display, "family": name.family, "given": name.given or None}
+
+
+def study_author_rows(references: list[Reference], ids: dict):
+    """Each study's authors, in order."""
     for reference in references:
         for position, name in enumerate(reference.authors, 1):
-            if name not in ids:
-                ids[name] = len(ids) + 1
-                authors.append({"id": ids[name], "name": name.display, "family": name.family, "given": name.given or None})
-            links.append({"study_key": reference.key, "author_id": ids[name], "position": position})
-    return authors, links
+            yield {"study_key": reference.key, "author_id": ids[name], "position": position}
 
 
 def claim_row(claim, position: int) -> dict:
