@@ -9,7 +9,7 @@ INPUTS := references.bib $(wildcard data/*.yml) $(wildcard data/sources/*.txt) \
 	$(wildcard data/enrichment/*/*/*.json)
 CODE := $(wildcard ingest/*.py)
 
-.PHONY: serve test ingest check report enrich chromium screenshots clean
+.PHONY: serve test ingest check report enrich chromium screenshots bench clean
 
 # The virtualenv, with exactly the pinned dependencies (requirements.txt is compiled from
 # pyproject.toml by pip-compile). The stamp file makes it rebuild when the pins change.
@@ -63,6 +63,11 @@ screenshots: $(VENV)/.installed chromium
 	mkdir -p docs/screenshots
 	cp tests/screenshots/treatment-prp.png tests/screenshots/treatment-exercise-therapy.png \
 		tests/screenshots/evidence-map.png docs/screenshots/
+
+## bench: time and measure ingest and serving at 1k, 10k and 100k studies and on large real
+##        exports; prints a table and writes bench/results/bench.json (takes a while at 100k)
+bench: $(VENV)/.installed
+	$(BIN)/python bench/bench.py $(SIZES)
 
 ## clean: remove the database, the virtualenv and caches
 clean:

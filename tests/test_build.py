@@ -275,3 +275,16 @@ def test_an_unchanged_build_is_skipped(kb):
     (kb / "data" / "treatments.yml").write_text((kb / "data" / "treatments.yml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert run_ingest("build", cwd=kb).stdout.startswith("Built evidence.db")  # any change rebuilds
     assert run_ingest("build", "--force", cwd=kb).stdout.startswith("Built evidence.db")
+
+
+def test_a_row_with_an_undeclared_column_is_a_bug_not_silently_dropped(tmp_path):
+    from ingest.build import create_tables, insert_rows
+
+    db = sqlite_utils.Database(tmp_path / "x.db")
+    create_tables(db)
+    try:
+        insert_rows(db, "treatments", [{"id": "t", "name": "T", "category": "other", "colour": "red"}])
+    except ValueError as error:
+        assert str(error) == "treatments has no column ['colour']"
+    else:
+        raise AssertionError("an undeclared column must not be dropped silently")
