@@ -164,6 +164,8 @@ def _field_path(loc: tuple) -> str:
 
 
 def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel]:
+    from pydantic import BaseModel
+
     for step in loc:
         if isinstance(step, str) and step in model.model_fields:
             annotation = model.model_fields[step].annotation

@@ -112,6 +112,14 @@ CASES = [
         ["data/claims.yml:57: claim 'lombard-ten-percent': unknown field 'tag': remove it or fix its spelling (fields: id, source, quote, text, claim_type, condition, stance, treatments, tags, evidence)"],
     ),
     (
+        "unknown field in an evidence link",
+        [("data/claims.yml", "      relation: contradicts\n      directness: indirect-population\n      finding: PRP", "      relation: contradicts\n      directness: indirect-population\n      findings: PRP")],
+        [
+            "data/claims.yml:16: claim 'ortho-prp-chondromalacia': missing required field 'evidence[1].finding': add it",
+            "data/claims.yml:19: claim 'ortho-prp-chondromalacia': unknown field 'evidence[1].findings': remove it or fix its spelling (fields: study, relation, directness, cited_by_source, finding, note)",
+        ],
+    ),
+    (
         "linked study with no appraisal",
         [("data/studies.yml", "- key: buist2008no", "- key: buist2008no-unused")],
         [
