@@ -1,6 +1,12 @@
 """Shared fixtures: a tiny knowledge base built with the real builder, served by a real Datasette."""
 
+import re
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -76,3 +82,39 @@ def build_tiny_db(tmp_path, claims: list[tuple[str, str, list[tuple]]], retracte
     )
     build_database(inputs, tmp_path / "evidence.db")
     return sqlite_utils.Database(tmp_path / "evidence.db")
+
+
+# The settings `make serve` uses, read from the Makefile so that tests serve the same way.
+SERVE_SETTINGS = re.findall(r"--setting (\w+) (\S+)", (REPO / "Makefile").read_text(encoding="utf-8"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_datasette(db: Path) -> tuple[subprocess.Popen, str]:
+    """A real `datasette serve` of db on 127.0.0.1, as `make serve` runs it; (process, URL) once it answers."""
+    port = free_port()
+    settings = [arg for name, value in SERVE_SETTINGS for arg in ("--setting", name, value)]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "datasette", "serve", "--immutable", str(db), "--metadata", str(REPO / "metadata.yml"),
+         "--host", "127.0.0.1", "--port", str(port), *settings],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/-/versions.json", timeout=1).read()
+            return process, url
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("datasette did not start within 30 seconds")
+
+
+def stop_datasette(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.wait(timeout=10)

@@ -5,11 +5,6 @@ Each test asserts what a reader sees and saves a screenshot in tests/screenshots
 """
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -17,7 +12,7 @@ import pytest
 from ingest.build import build_database
 from ingest.validate import read_inputs
 
-from conftest import REPO
+from conftest import REPO, start_datasette, stop_datasette
 from test_pages import HOSTILE, hostile_database
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -28,41 +23,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-component-update", "--disable-sync"]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def serve(db: Path):
-    """Start `datasette` on 127.0.0.1 with the repo's metadata; return (process, base URL) once it answers."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "datasette", "serve", "--immutable", str(db), "--metadata", str(REPO / "metadata.yml"),
-         "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/-/versions.json", timeout=1).read()
-            return process, url
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"datasette did not start: {process.stdout.read().decode()[-2000:]}")
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The repository's real knowledge base, served."""
     db = tmp_path_factory.mktemp("site") / "evidence.db"
     build_database(read_inputs(REPO / "references.bib", REPO / "data"), db)
-    process, url = serve(db)
+    process, url = start_datasette(db)
     yield url
-    process.terminate()
-    process.wait(timeout=10)
+    stop_datasette(process)
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +126,7 @@ def test_search(site, page):
 
 def test_markup_in_the_data_is_shown_as_text(tmp_path, page):
     hostile_database(tmp_path / "evidence.db")
-    process, url = serve(tmp_path / "evidence.db")
+    process, url = start_datasette(tmp_path / "evidence.db")
     try:
         page.goto(url + "/treatment/tx")
         text = page.inner_text("body")
@@ -169,5 +137,4 @@ def test_markup_in_the_data_is_shown_as_text(tmp_path, page):
         assert page.inner_text("mark") == HOSTILE["quote"]  # and no dialog opened: the page fixture checks
         screenshot(page, "hostile-claim")
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_datasette(process)

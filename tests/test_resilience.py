@@ -22,11 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_KB, REPO
-from test_browser import free_port
+from conftest import FIXTURE_KB, REPO, SERVE_SETTINGS, start_datasette
+from conftest import stop_datasette as stop
 from test_pages import HOSTILE, hostile_database
 
-SERVE_SETTINGS = re.findall(r"--setting (\w+) (\S+)", (REPO / "Makefile").read_text(encoding="utf-8"))
 LOAD_PATHS = [
     "/evidence/claims.json?_size=max",
     "/evidence/claim_verdicts.json?_size=max",
@@ -35,30 +34,6 @@ LOAD_PATHS = [
     "/evidence/evidence_for_treatment.json?treatment=prp",
     "/evidence/search.json?q=knee",
 ]
-
-
-def serve(db: Path, *extra: str):
-    port = free_port()
-    settings = [arg for name, value in SERVE_SETTINGS for arg in ("--setting", name, value)]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "datasette", "serve", "--immutable", str(db), "--metadata", str(REPO / "metadata.yml"),
-         "--host", "127.0.0.1", "--port", str(port), *settings, *extra],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(url + "/-/versions.json", timeout=1).read()
-            return process, url
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("datasette did not start")
-
-
-def stop(process) -> None:
-    process.terminate()
-    process.wait(timeout=10)
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -109,7 +84,7 @@ def expected_snapshots(root: Path) -> dict[str, set[str]]:
         db = root / f"only-{source}" / "evidence.db"
         db.parent.mkdir()
         assert ingest_build(root, source, db).returncode == 0
-        process, url = serve(db)
+        process, url = start_datasette(db)
         try:
             for path in LOAD_PATHS:
                 status, body = fetch(url + path)
@@ -126,7 +101,7 @@ def test_serving_while_rebuilding_ten_times(two_knowledge_bases):
     expected = expected_snapshots(root)
     db = root / "evidence.db"
     assert ingest_build(root, "a", db).returncode == 0
-    process, url = serve(db)
+    process, url = start_datasette(db)
     responses, done = [], threading.Event()
 
     def load(worker: int):
@@ -155,7 +130,7 @@ def test_serving_while_rebuilding_ten_times(two_knowledge_bases):
     assert failed == []
     assert mixed == []
     # A restarted server serves the last build (b, after ten alternating builds starting with b: a).
-    process, url = serve(db)
+    process, url = start_datasette(db)
     try:
         assert snapshot(fetch(url + LOAD_PATHS[0])[1]) in expected[LOAD_PATHS[0]]
         assert json.loads(fetch(url + "/evidence/claims.json?_size=max")[1])["filtered_table_rows_count"] == 7
@@ -212,7 +187,7 @@ def test_builds_killed_at_random_moments_lose_nothing(two_knowledge_bases):
 def hostile_site(tmp_path_factory):
     db = tmp_path_factory.mktemp("hostile") / "evidence.db"
     hostile_database(db)
-    process, url = serve(db)
+    process, url = start_datasette(db)
     yield url
     stop(process)
 
