@@ -44,8 +44,9 @@ class Reference:
 
 
 def parse_bibtex(path: Path) -> tuple[list[Reference], list[Problem], set[str]]:
-    """Parse a BibTeX file into references, problems (one per block that failed) and the keys
-    of the failed blocks. Raises InputError only when the file cannot be read at all."""
+    """Parse a BibTeX file into references, problems (failed blocks, unsplittable names, huge values,
+    missing keys, stray fields) and the keys of the entries that failed. Raises InputError only
+    when the file cannot be read at all."""
     library = _parse_library(read_text(path))
     problems = [_failed_block_problem(path, block) for block in library.failed_blocks]
     failed_keys = {_block_key(block) for block in library.failed_blocks} - {None}
@@ -116,7 +117,8 @@ def _name(name: str) -> Name:
     family = decode_latex(" ".join(parts.von + parts.last))
     given = decode_latex(" ".join(parts.first))
     if parts.jr:
-        given = f"{given}, {decode_latex(' '.join(parts.jr))}" if given else decode_latex(" ".join(parts.jr))
+        suffix = decode_latex(" ".join(parts.jr))
+        given = f"{given}, {suffix}" if given else suffix
     return Name(family=family, given=given)
 
 

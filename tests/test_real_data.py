@@ -107,10 +107,7 @@ def test_doi_links(real_db):
 
 
 def test_every_claim_has_exactly_one_verdict(real_db):
-    assert query(real_db, """
-        select (select count(*) from claims) as claims, (select count(*) from claim_verdicts) as verdict_rows,
-          (select count(distinct claim_id) from claim_verdicts) as distinct_claims""") == [
-        {"claims": query(real_db, "select count(*) as n from claims")[0]["n"],
-         "verdict_rows": query(real_db, "select count(*) as n from claims")[0]["n"],
-         "distinct_claims": query(real_db, "select count(*) as n from claims")[0]["n"]},
-    ]
+    claims = [row["id"] for row in query(real_db, "select id from claims order by id")]
+    verdicts = [row["claim_id"] for row in query(real_db, "select claim_id from claim_verdicts order by claim_id")]
+    assert len(claims) >= 40
+    assert verdicts == claims
