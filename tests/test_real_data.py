@@ -65,6 +65,24 @@ async def test_prp_evidence_is_browsable(real_db, metadata):
     assert "Chalidis et al. 2025" in page.text
 
 
+@pytest.mark.asyncio
+async def test_evidence_for_treatment_gives_the_evidence_table_rows_of_each_treatment(real_db, metadata):
+    # The canned query spells out the view's joins so SQLite can start from the treatment; it
+    # must still return exactly what evidence_table holds for that treatment.
+    datasette = Datasette([str(real_db)], metadata=metadata)
+    columns = ("treatment, claim, source, study, year, design, evidence_level, relation, directness, "
+               "cited_by_source, finding, doi, claim_id, study_key")
+    order = "order by treatment, claim_id, evidence_level is null, evidence_level, study"
+    treatments = [row["id"] for row in query(real_db, "select id from treatments order by id")]
+    assert len(treatments) == 33
+    for treatment in treatments:
+        response = await datasette.client.get(f"/evidence/evidence_for_treatment.json?_shape=array&treatment={treatment}")
+        expected = query(real_db, f"select {columns} from evidence_table where treatment_id = '{treatment}' {order}")
+        assert response.json() == expected, treatment
+    by_name = await datasette.client.get("/evidence/evidence_for_treatment.json?_shape=array&treatment=orthoses")
+    assert {row["treatment"] for row in by_name.json()} == {"Foot orthoses (orthotics)"}
+
+
 def test_the_evidence_is_curated_for_and_against(real_db):
     """Issue 3's bar: enough appraised studies, most testable claims linked, contradictions recorded."""
     [counts] = query(real_db, """
