@@ -1,14 +1,12 @@
 """Build evidence.db from validated inputs, into a temporary file swapped in only when complete."""
 
-import os
-import tempfile
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 
 from ingest import __version__, history, rows, schema
+from ingest.atomic import atomic_path
 
 
 def build_database(inputs, db_path: Path, built_at: str | None = None, input_digest: str | None = None) -> dict[str, int]:
@@ -18,7 +16,7 @@ def build_database(inputs, db_path: Path, built_at: str | None = None, input_dig
     can say what changed.
     """
     previous, previous_built_at = history.previous_verdicts(db_path)
-    with _atomic_path(db_path) as tmp_path:
+    with atomic_path(db_path) as tmp_path:
         db = sqlite_utils.Database(tmp_path)
         # A journal protects nothing here: a failed build's file is thrown away, and the finished
         # one is flushed to disk before it is renamed into place.
@@ -78,46 +76,3 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
     for name, sql in schema.VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
     db.execute("analyze")
-
-
-@contextmanager
-def _atomic_path(target: Path):
-    """Yield a temporary path beside target; on success replace target with it, else delete it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_abandoned_temporaries(target)
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
-    os.chmod(tmp, 0o666 & ~_current_umask())  # mkstemp makes it private; the database is not
-    try:
-        yield tmp
-        with open(tmp, "rb") as file:  # on disk before it takes the old file's place
-            os.fsync(file.fileno())
-        os.replace(tmp, target)
-    finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
-            leftover.unlink(missing_ok=True)
-
-
-def remove_abandoned_temporaries(target: Path) -> None:
-    """Delete temporary files left by builds that were killed (their process is gone)."""
-    for leftover in target.parent.glob(f".{target.name}.*.tmp*"):
-        pid = leftover.name[len(target.name) + 2:].split(".", 1)[0]
-        if pid.isdigit() and not _process_alive(int(pid)):
-            leftover.unlink(missing_ok=True)
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process: alive
-    return True
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

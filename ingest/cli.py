@@ -49,7 +49,7 @@ def build(bib: Path, data: Path, db: Path, force: bool):
 
     digest = inputs_digest(bib, data)
     if not force and built_digest(db) == digest:
-        from ingest.build import remove_abandoned_temporaries
+        from ingest.atomic import remove_abandoned_temporaries
 
         remove_abandoned_temporaries(db)  # a killed build's leftovers go even when nothing is rebuilt
         click.echo(f"{db} is up to date: references.bib, {data}/ and the code are unchanged since it was built.")

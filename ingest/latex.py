@@ -22,7 +22,8 @@ ESCAPED = {"&": "\ue000", "%": "\ue001", "$": "\ue002", "#": "\ue003", "_": "\ue
 RESTORED = {placeholder: character for character, placeholder in ESCAPED.items()}
 
 _SYMBOL_ACCENT = re.compile(r"""\\([`'^"~=.])\s*(?:\{\s*([A-Za-z]|\\[ij])\s*\}|([A-Za-z]|\\[ij](?![A-Za-z])))""")
-_LETTER_ACCENT = re.compile(r"\\([uvHckrdb])\s*\{\s*([A-Za-z]|\\[ij])\s*\}")
+# \v{c}, or \v c (a control word takes the single letter after the space; "\v cx" goes to pylatexenc)
+_LETTER_ACCENT = re.compile(r"\\([uvHckrdb])(?:\s*\{\s*([A-Za-z]|\\[ij])\s*\}|\s+([A-Za-z])(?![A-Za-z]))")
 _LETTER = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?:\{\}|(?![A-Za-z\s]))")
 _ESCAPE = re.compile(r"\\([&%$#_{}])")
 _DASH_MACRO = re.compile(r"\\text(en|em)dash(?:\{\}|\s*)")  # like any control word, it swallows the space after it
@@ -42,7 +43,7 @@ def _decode_common(text: str) -> str | None:
     """The common markup by table; None when anything else is left (pylatexenc decides then)."""
     text = _ESCAPE.sub(lambda m: ESCAPED[m.group(1)], text)
     text = _SYMBOL_ACCENT.sub(lambda m: _accented(m.group(2) or m.group(3), m.group(1)), text)
-    text = _LETTER_ACCENT.sub(lambda m: _accented(m.group(2), m.group(1)), text)
+    text = _LETTER_ACCENT.sub(lambda m: _accented(m.group(2) or m.group(3), m.group(1)), text)
     text = _LETTER.sub(lambda m: LETTERS[m.group(1)], text)
     text = _DASH_MACRO.sub(lambda m: "\u2013" if m.group(1) == "en" else "\u2014", text)
     text = _SIMPLE_MATH.sub(lambda m: m.group(1).strip(), text)
