@@ -37,10 +37,8 @@ bibtexparser.parse_string(open(sys.argv[1], encoding="utf-8").read(),
                           append_middleware=[LatexDecodingMiddleware(), SeparateCoAuthors(), SplitNameParts()])
 """
 INGEST_BUILD = """
-from click.testing import CliRunner
 from ingest.cli import cli
-result = CliRunner().invoke(cli, ["build", "--bib", sys.argv[1], "--data", sys.argv[2], "--db", sys.argv[3], *sys.argv[4:]])
-assert result.exit_code == 0, result.output
+cli.main(["build", "--bib", sys.argv[1], "--data", sys.argv[2], "--db", sys.argv[3], *sys.argv[4:]], standalone_mode=False)
 """
 
 

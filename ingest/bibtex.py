@@ -2,15 +2,15 @@
 
 import logging
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import bibtexparser
-from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts, split_multiple_persons_names
+from bibtexparser.middlewares.names import InvalidNameError
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, ImplicitComment, MiddlewareErrorBlock
 
 from ingest.latex import decode_latex
+from ingest.names import Name, person, split_people
 from ingest.problems import MAX_VALUE_LENGTH, Problem, read_text
 
 # Fields decoded from LaTeX to Unicode. Identifiers (doi, url, pmid, ...) are kept exactly as
@@ -19,15 +19,7 @@ TEXT_FIELDS = ("title", "journal", "booktitle", "publisher", "volume", "number",
 IDENTIFIER_FIELDS = ("doi", "pmid", "pmcid", "url", "issn", "year", "date")
 # BibLaTeX names (as Better BibTeX exports them) for fields that BibTeX names differently.
 BIBLATEX_ALIASES = {"journaltitle": "journal", "issue": "number"}
-
-@dataclass(frozen=True, slots=True)
-class Name:
-    family: str
-    given: str = ""
-
-    @property
-    def display(self) -> str:
-        return f"{self.family}, {self.given}" if self.given else self.family
+DECODED_FIELDS, KEPT_FIELDS = frozenset(TEXT_FIELDS), frozenset(TEXT_FIELDS + IDENTIFIER_FIELDS)
 
 
 @dataclass(slots=True)
@@ -67,8 +59,8 @@ def parse_bibtex(path: Path) -> tuple[list[Reference], list[Problem], set[str]]:
 def _entry_problems(path: Path, entry) -> list[Problem]:
     problems = [
         Problem(str(path), entry.start_line + 1,
-                f"entry '{entry.key}': {name} is {len(field.value):,} characters long: at most {MAX_VALUE_LENGTH:,}; shorten it")
-        for name, field in entry.fields_dict.items() if isinstance(field.value, str) and len(field.value) > MAX_VALUE_LENGTH
+                f"entry '{entry.key}': {field.key} is {len(field.value):,} characters long: at most {MAX_VALUE_LENGTH:,}; shorten it")
+        for field in entry.fields if isinstance(field.value, str) and len(field.value) > MAX_VALUE_LENGTH
     ]
     if not entry.key.strip():
         problems.append(Problem(str(path), entry.start_line + 1, "an entry has no citekey: add one after the opening brace"))
@@ -89,15 +81,17 @@ def _parse_library(text: str):
 
 
 def _reference_from_entry(entry) -> Reference:
-    values = {name.lower(): field_ for name, field_ in reversed(entry.fields_dict.items())}  # first one wins
-    fields = {}
-    for name, field_ in values.items():
+    fields, author = {}, None
+    for field_ in entry.fields:  # in file order: the first value of a field (or of its alias) wins
+        name = field_.key.lower()
         name = BIBLATEX_ALIASES.get(name, name)
-        value = field_.value.strip() if isinstance(field_.value, str) else ""
-        if value and name not in fields and name in TEXT_FIELDS + IDENTIFIER_FIELDS:
-            fields[name] = decode_latex(value) if name in TEXT_FIELDS else value
-    author = values["author"].value if "author" in values else ""
-    authors = [_name(name) for name in split_multiple_persons_names(author)] if isinstance(author, str) and author.strip() else []
+        if name == "author":
+            author = field_.value if author is None else author
+        elif name in KEPT_FIELDS and name not in fields and isinstance(field_.value, str):
+            value = field_.value.strip()
+            if value:
+                fields[name] = decode_latex(value) if name in DECODED_FIELDS else value
+    authors = [person(name) for name in split_people(author)] if isinstance(author, str) else []
     more_authors = bool(authors) and authors[-1] == Name("others")
     return Reference(
         key=entry.key,
@@ -108,18 +102,6 @@ def _reference_from_entry(entry) -> Reference:
         more_authors=more_authors,
         bibtex=entry.raw,
     )
-
-
-@lru_cache(maxsize=65536)
-def _name(name: str) -> Name:
-    """One person's name, split (bibtexparser's rules) and decoded; names repeat, so it is cached."""
-    parts = parse_single_name_into_parts(name)
-    family = decode_latex(" ".join(parts.von + parts.last))
-    given = decode_latex(" ".join(parts.first))
-    if parts.jr:
-        suffix = decode_latex(" ".join(parts.jr))
-        given = f"{given}, {suffix}" if given else suffix
-    return Name(family=family, given=given)
 
 
 # A line such as "year = {2008}," outside any entry: an entry above was closed early by a stray brace.

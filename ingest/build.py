@@ -53,14 +53,14 @@ def insert_rows(db: sqlite_utils.Database, table: str, records) -> None:
     columns = list(schema.TABLES[table][0])
     names = ", ".join(f"[{column}]" for column in columns)
     sql = f"insert into [{table}] ({names}) values ({', '.join('?' for _ in columns)})"
-    db.conn.executemany(sql, (_values(table, row, columns) for row in records))
+    declared = set(columns)
 
+    def values(row: dict) -> list:
+        if not row.keys() <= declared:  # a column the schema does not declare: a bug, not a user error
+            raise ValueError(f"{table} has no column {sorted(row.keys() - declared)}")
+        return list(map(row.get, columns))
 
-def _values(table: str, row: dict, columns: list[str]) -> list:
-    unknown = row.keys() - set(columns)
-    if unknown:  # a column the schema does not declare: a bug, not a user error
-        raise ValueError(f"{table} has no column {sorted(unknown)}")
-    return [row.get(column) for column in columns]
+    db.conn.executemany(sql, map(values, records))
 
 
 def create_tables(db: sqlite_utils.Database) -> None:

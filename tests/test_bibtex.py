@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.bibtex import Name, parse_bibtex, year_of
+from ingest.bibtex import parse_bibtex, year_of
+from ingest.names import Name
 from ingest.latex import decode_latex
 from ingest.problems import InputError
 
