@@ -29,7 +29,8 @@ _PLACEHOLDERS = {character: chr(0xE000 + number) for number, character in enumer
 _PROTECT = str.maketrans(_PLACEHOLDERS)
 # Where a group or a command ended: "-{-}" and "-\\relax-" are two hyphens, not a dash.
 _BOUNDARY = "\ue0ff"
-_RESTORE = str.maketrans({placeholder: character for character, placeholder in _PLACEHOLDERS.items()} | {_BOUNDARY: None})
+_PLACEHOLDER = re.compile(f"[{''.join(_PLACEHOLDERS.values())}]")
+_RESTORED = {placeholder: character for character, placeholder in _PLACEHOLDERS.items()}
 
 # White space within a paragraph: a blank line (a paragraph break) is never taken as space.
 _SPACE = r"[ \t]*+\n?+[ \t]*+(?![\r\n])"
@@ -72,8 +73,8 @@ def _decode_common(text: str) -> str | None:
         return None
     text = text.replace("{", _BOUNDARY).replace("}", _BOUNDARY)
     text = text.replace("---", "\u2014").replace("--", "\u2013").replace("``", "\u201c").replace("''", "\u201d")
-    text = text.replace("~", "\xa0")
-    return text.translate(_RESTORE)
+    text = text.replace("~", "\xa0").replace(_BOUNDARY, "")
+    return _PLACEHOLDER.sub(lambda m: _RESTORED[m.group()], text)
 
 
 def _decoded_markup(match: re.Match) -> str:

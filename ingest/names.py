@@ -8,8 +8,8 @@ every name of the real-world exports and on generated ones.
 """
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
@@ -19,11 +19,11 @@ from ingest.latex import decode_latex, needs_decoding
 # of a name white space or "~".
 _AND = re.compile(r"[ \t\r\n]+[aA][nN][dD][ \t\r\n]+")
 _WORD_BREAK = re.compile(r"[ ~\t\r\n]+")
-_MARKUP = re.compile(r"[{}\\]")
+_BRACE_OR_BACKSLASH = re.compile(r"[{}\\]")
+_ESCAPED_SPACE_OR_BRACE = re.compile(r"\\[\s{}]")
 
 
-@dataclass(frozen=True, slots=True)
-class Name:
+class Name(NamedTuple):  # a tuple: authors are hashed and compared by the thousand
     family: str
     given: str = ""
 
@@ -34,10 +34,29 @@ class Name:
 
 def split_people(author: str) -> list[str]:
     """An author field's people, as bibtexparser's split_multiple_persons_names splits them."""
-    if _MARKUP.search(author):  # an " and " inside braces is part of a name: bibtexparser tracks them
-        return split_multiple_persons_names(author)
     author = author.strip(" \t\r\n")
-    return _AND.split(author) if author else []
+    people = _AND.split(author) if author else []
+    # An " and " inside braces is part of a name ({Simon and Schuster}), and bibtexparser's scan
+    # skips the character after a backslash: then, unless every brace and backslash is plainly
+    # inside a name's braces ({\"o}), bibtexparser's scan decides.
+    if ("{" in author or "}" in author or "\\" in author) and (
+            _ESCAPED_SPACE_OR_BRACE.search(author) or not all(map(_plainly_braced, people))):
+        return split_multiple_persons_names(author)
+    return people
+
+
+def _plainly_braced(text: str) -> bool:
+    """Whether every brace in the text closes, none closes before it opens, and every backslash is inside braces."""
+    depth = 0
+    for mark in _BRACE_OR_BACKSLASH.findall(text):
+        if mark == "\\":
+            if not depth:
+                return False
+            continue
+        depth += 1 if mark == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 @lru_cache(maxsize=65536)
