@@ -2,7 +2,8 @@
 
 Generates synthetic knowledge bases of 1k, 10k and 100k studies (claims and links in the real
 data's proportions: 63 studies, 84 claims, 150 links), and also runs on the large real exports.
-Prints a table and writes bench/results/bench.json. Each timing runs in a fresh process.
+Prints a table and writes bench/results/bench.json. Each timing runs in a fresh process; raw parse,
+build and no-change build are the median of five runs taking turns (one run at 100k).
 """
 
 import json
@@ -16,6 +17,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
 REAL_FILES = ["bbt-import_1436-3_LARGE-7166-entries.bib", "pybtex_tugboat-LARGE-2720-entries.bib"]
+# Runs per timing (the median is reported): this machine's speed drifts by a third from second to
+# second. At 100k studies, where a build takes minutes, one run.
+REPEATS = 5
 
 # Each snippet runs in its own interpreter and prints {"seconds": ..., "peak_mb": ...}.
 MEASURE = """
@@ -158,14 +162,23 @@ def serve_timings(dbs: dict[int, Path]) -> dict:
     return {size: {name: by_request[name][size] for name in by_request} for size in servers}
 
 
-def bench_file(label: str, bib: Path, data: Path, work: Path) -> dict:
+def bench_file(label: str, bib: Path, data: Path, work: Path, repeats: int) -> dict:
+    """Timings of one input: each the median of `repeats` runs, the runs taking turns, so a slow
+    spell of the machine hits the raw parse and the build alike. The stock pipeline, the slow
+    baseline, runs once."""
     db = work / label.replace(" ", "-").replace(",", "") / "evidence.db"  # the pages expect the name "evidence"
     db.parent.mkdir(parents=True, exist_ok=True)
     row = {"input": label, "entries": sum(1 for line in bib.open(encoding="utf-8") if line.lstrip().startswith("@") and not line.lstrip().lower().startswith(("@comment", "@string", "@preamble")))}
-    row["raw_parse"] = measure(RAW_PARSE, bib)
     row["stock_pipeline"] = measure(STOCK_PIPELINE, bib)
-    row["build"] = measure(INGEST_BUILD, bib, data, db, "--force")
-    row["no_change_build"] = measure(INGEST_BUILD, bib, data, db)
+    runs = {"raw_parse": [], "build": [], "no_change_build": []}
+    for _ in range(repeats):
+        runs["raw_parse"].append(measure(RAW_PARSE, bib))
+        runs["build"].append(measure(INGEST_BUILD, bib, data, db, "--force"))
+        runs["no_change_build"].append(measure(INGEST_BUILD, bib, data, db))
+    for name, measured in runs.items():
+        row[name] = {"seconds": statistics.median(run["seconds"] for run in measured),
+                     "peak_mb": statistics.median(run["peak_mb"] for run in measured),
+                     "runs_seconds": [round(run["seconds"], 3) for run in measured]}
     row["ratios"] = {
         "build_vs_raw_parse": row["build"]["seconds"] / row["raw_parse"]["seconds"],
         "stock_vs_build": row["stock_pipeline"]["seconds"] / row["build"]["seconds"],
@@ -182,17 +195,17 @@ def main(sizes=(1_000, 10_000, 100_000)) -> None:
     rows, built = [], {}
     for name in REAL_FILES:
         source = REPO / "tests" / "fixtures" / "bibtex" / name
-        row, _ = bench_file(name.split("_")[-1].replace(".bib", ""), source, empty_data(work / name), work)
+        row, _ = bench_file(name.split("_")[-1].replace(".bib", ""), source, empty_data(work / name), work, REPEATS)
         rows.append(row)
         print_row(row)
     for size in sizes:
         bib, data = synthetic(work / f"synthetic-{size}", size)
-        row, db = bench_file(f"synthetic {size:,}", bib, data, work)
+        row, db = bench_file(f"synthetic {size:,}", bib, data, work, REPEATS if size <= 10_000 else 1)
         rows.append(row)
         print_row(row)
         built[size] = db
     serving = serve_timings({size: built[size] for size in sorted({min(sizes), max(sizes)})})
-    report = {"machine": machine(), "files": rows, "serving_seconds": serving}
+    report = {"machine": machine(), "repeats": REPEATS, "files": rows, "serving_seconds": serving}
     if len(serving) == 2:
         small, large = serving[min(sizes)], serving[max(sizes)]
         report["serving_ratio_large_vs_small"] = {
@@ -216,7 +229,9 @@ def print_row(row: dict) -> None:
 def machine() -> dict:
     import os
     import platform
-    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
+    import sqlite3
+    return {"python": platform.python_version(), "sqlite": sqlite3.sqlite_version, "cpus": os.cpu_count(),
+            "platform": platform.platform()}
 
 
 if __name__ == "__main__":

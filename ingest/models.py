@@ -90,12 +90,3 @@ class Claim(Strict):
     tags: list[Text] = []
     evidence: list[EvidenceLink] = []
 
-
-# The YAML files in data/, the model of their entries, and the field that identifies an entry.
-DATA_FILES = {
-    "sources.yml": (Source, "id"),
-    "conditions.yml": (Condition, "id"),
-    "treatments.yml": (Treatment, "id"),
-    "studies.yml": (Study, "key"),
-    "claims.yml": (Claim, "id"),
-}

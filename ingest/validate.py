@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-import gc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from ingest import vocabulary as v
 from ingest.bibtex import Reference, parse_bibtex, year_of
-from ingest.enrich.resolve import from_cache
+from ingest.problems import InputError, Problem, read_text
+from ingest.yamlfile import Entry, Items, read_yaml_list
 
-if TYPE_CHECKING:  # the models are imported after the BibTeX is parsed, to keep peak memory down
+if TYPE_CHECKING:  # the models are imported only to check entries
     from pydantic import BaseModel
 
     from ingest.models import Claim, Condition, Source, Study, Treatment
-from ingest.problems import InputError, Problem, read_text
-from ingest.yamlfile import Entry, Items, read_yaml_list
+
+
+# The curated YAML files, the model of their entries (a class in ingest/models.py, loaded only
+# when there are entries to check) and the field that identifies an entry.
+DATA_FILES = {
+    "sources.yml": ("Source", "id"),
+    "conditions.yml": ("Condition", "id"),
+    "treatments.yml": ("Treatment", "id"),
+    "studies.yml": ("Study", "key"),
+    "claims.yml": ("Claim", "id"),
+}
 
 
 @dataclass(frozen=True)
@@ -53,21 +61,18 @@ def read_inputs(bib_path: Path, data_dir: Path) -> Inputs:
     references, bib_problems, failed_keys = _collect(problems, parse_bibtex, bib_path) or ([], [], None)
     problems += bib_problems
     known["references.bib"] = None if failed_keys is None else failed_keys | {r.key for r in references}
-    gc.collect()  # the parser's objects, before the models and the YAML take their place
-    from ingest.models import DATA_FILES
-
     checked = {}
-    for name, (model, id_field) in DATA_FILES.items():
+    for name, (model_name, id_field) in DATA_FILES.items():
         path = data_dir / name
         entries = _collect(problems, read_yaml_list, path)
-        checked[name] = check_entries(path, entries or [], model, id_field, problems)
+        checked[name] = check_entries(path, entries or [], model_name, id_field, problems)
         known[name] = None if entries is None else {e.get(id_field) for e in entries if isinstance(e, Entry)}
     source_texts = read_source_texts(data_dir, checked["sources.yml"], problems)
     problems += cross_file_problems(bib_path, data_dir, references, checked, known, source_texts)
     if problems:
         raise InputError(problems)
     records = {name: [c.record for c in items] for name, items in checked.items()}
-    enrichment, cache_warnings = from_cache(references, data_dir / "enrichment")
+    enrichment, cache_warnings = cached_enrichment(references, data_dir / "enrichment")
     return Inputs(
         source_texts=source_texts,
         enrichment=enrichment,
@@ -81,6 +86,15 @@ def read_inputs(bib_path: Path, data_dir: Path) -> Inputs:
     )
 
 
+def cached_enrichment(references: list[Reference], folder: Path) -> tuple[dict, list]:
+    """What the enrichment cache in folder says about each reference, and warnings about the cache."""
+    if not folder.is_dir():
+        return {}, []
+    from ingest.enrich.resolve import from_cache  # the enrichment code is loaded only when there is a cache
+
+    return from_cache(references, folder)
+
+
 def _collect(problems: list[Problem], read, path: Path):
     try:
         return read(path)
@@ -89,9 +103,15 @@ def _collect(problems: list[Problem], read, path: Path):
         return None
 
 
-def check_entries(path: Path, entries: list, model: type[BaseModel], id_field: str, problems: list) -> list[Checked]:
+def check_entries(path: Path, entries: list, model_name: str, id_field: str, problems: list) -> list[Checked]:
     """Validate each YAML entry against its model; report bad fields and duplicate ids."""
+    if not entries:
+        return []  # pydantic takes a tenth of a second to load: not for an empty file
     from pydantic import ValidationError
+
+    from ingest import models
+
+    model = getattr(models, model_name)
 
     checked, first_line_of = [], {}
     for index, entry in enumerate(entries):
