@@ -1,9 +1,7 @@
 """Parse references.bib into plain reference records (bibtexparser 2 does the parsing)."""
 
-import gc
 import logging
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,13 +39,7 @@ def parse_bibtex(path: Path) -> tuple[list[Reference], list[Problem], set[str]]:
     """Parse a BibTeX file into references, problems (failed blocks, unsplittable names, huge values,
     missing keys, stray fields) and the keys of the entries that failed. Raises InputError only
     when the file cannot be read at all."""
-    text = read_text(path)
-    with _garbage_collection_paused():
-        return _convert(path, _parse_library(text))
-
-
-def _convert(path: Path, library) -> tuple[list[Reference], list[Problem], set[str]]:
-    """The references, the problems and the failed keys of a parsed library."""
+    library = _parse_library(read_text(path))
     problems = [_failed_block_problem(path, block) for block in library.failed_blocks]
     failed_keys = {_block_key(block) for block in library.failed_blocks} - {None}
     problems += _stray_field_problems(path, library)
@@ -62,20 +54,6 @@ def _convert(path: Path, library) -> tuple[list[Reference], list[Problem], set[s
             failed_keys.add(entry.key)
         entry.fields = []  # converted: let the parser's copy go, so both are never held whole at once
     return references, problems, failed_keys
-
-
-@contextmanager
-def _garbage_collection_paused():
-    """Parsing and converting make hundreds of thousands of objects that live until the end.
-    Python's cyclic garbage collector would scan them again and again (a third of the conversion's
-    time on a large file); paused, it collects the parser's few reference cycles afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _entry_problems(path: Path, entry) -> list[Problem]:

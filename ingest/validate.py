@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,6 +54,21 @@ class Checked:
     entry: Entry
 
 
+@contextmanager
+def _garbage_collection_paused():
+    """Reading makes millions of objects that live until the database is built. Python's cyclic
+    garbage collector would scan them again and again, which took 45% of a 10,000-study build;
+    paused, it collects the few reference cycles (the BibTeX parser's) once afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@_garbage_collection_paused()
 def read_inputs(bib_path: Path, data_dir: Path) -> Inputs:
     """Parse and validate references.bib and the YAML files; raise InputError with every problem."""
     problems: list[Problem] = []
