@@ -1,10 +1,11 @@
 """BibTeX author lists to people's names: the common forms directly, the rest through bibtexparser.
 
-Reference managers write "Family, Given and Family, Given": no braces, no escapes, one comma per
-name. Splitting those takes two regular expressions instead of bibtexparser's character-by-character
-scans. Anything else (braces, escapes, a "von" particle, a Jr part, a name without a comma) goes to
-bibtexparser, so the parts are always what bibtexparser gives: tests/test_names.py checks that on
-every name of the real-world exports and on generated ones.
+Reference managers write "Family, Given and Family, Given", with any accent in braces ({\\"o}).
+Such lists and names are split by regular expressions instead of bibtexparser's
+character-by-character scans. Anything that could read differently (an escape or a command outside
+braces, an " and " inside them, a Jr part, a name without a comma) goes to bibtexparser, so the
+result is always what bibtexparser gives: tests/test_names.py checks that on every name of the
+real-world exports and on generated ones.
 """
 
 import re
@@ -21,6 +22,8 @@ _AND = re.compile(r"[ \t\r\n]+[aA][nN][dD][ \t\r\n]+")
 _WORD_BREAK = re.compile(r"[ ~\t\r\n]+")
 _BRACE_OR_BACKSLASH = re.compile(r"[{}\\]")
 _ESCAPED_SPACE_OR_BRACE = re.compile(r"\\[\s{}]")
+# "Family, Given": family words and given words without braces, escapes or a second comma
+_FAMILY_COMMA_GIVEN = re.compile(r"[ ~\t\r\n]*([^ ~\t\r\n,{}\\]+(?:[ ~\t\r\n]+[^ ~\t\r\n,{}\\]+)*)[ ~\t\r\n]*,([^,{}\\]*)")
 
 
 class Name(NamedTuple):  # a tuple: authors are hashed and compared by the thousand
@@ -77,10 +80,6 @@ def parts_by_bibtexparser(name: str) -> tuple[str, str, str]:
     """Family (with any "von" part), given names and suffix, by bibtexparser's rules."""
     parts = parse_single_name_into_parts(name)
     return " ".join(parts.von + parts.last), " ".join(parts.first), " ".join(parts.jr)
-
-
-# "Family, Given": family words and given words without braces, escapes or a second comma
-_FAMILY_COMMA_GIVEN = re.compile(r"[ ~\t\r\n]*([^ ~\t\r\n,{}\\]+(?:[ ~\t\r\n]+[^ ~\t\r\n,{}\\]+)*)[ ~\t\r\n]*,([^,{}\\]*)")
 
 
 def _common_parts(name: str) -> tuple[str, str, str] | None:
