@@ -5,7 +5,7 @@ Reference managers write accents (\\'e, {\\"o}), escapes (\\&), protective brace
 a full LaTeX parse. Macros are looked up in pylatexenc's own tables, so each one gives pylatexenc's
 text. Anything else (macros with other arguments, comments, alignment) goes to pylatexenc itself,
 so the output is always what pylatexenc gives: tests/test_latex.py checks that on every field of
-the real-world exports in tests/fixtures.
+the real-world exports in tests/fixtures and on generated LaTeX.
 """
 
 import re
@@ -81,8 +81,9 @@ def _decoded_markup(match: re.Match) -> str:
     """One command's text (protected from the later steps), or the command itself for pylatexenc."""
     if match["math"]:  # $_2$ or $\alpha$ (pylatexenc spaces commands in math its own way: one at most)
         math, command = match["math"], _MATH_COMMAND.fullmatch(match["math"])
-        if command and _macro(command.group(1)).text is not None:
-            math = _macro(command.group(1)).text
+        text = _macro(command.group(1)).text if command else None
+        if text is not None:
+            math = text
         return match.group(0) if "\\" in math or "~" in math else _BOUNDARY + math.strip() + _BOUNDARY
     if match["escaped"]:
         return _PLACEHOLDERS[match["escaped"]]
