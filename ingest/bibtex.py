@@ -7,7 +7,7 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser.middlewares.names import InvalidNameError
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, ImplicitComment, MiddlewareErrorBlock
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, ImplicitComment
 
 from ingest.latex import decode_latex
 from ingest.names import Name, person, split_people
@@ -43,11 +43,13 @@ def parse_bibtex(path: Path) -> tuple[list[Reference], list[Problem], set[str]]:
     problems = [_failed_block_problem(path, block) for block in library.failed_blocks]
     failed_keys = {_block_key(block) for block in library.failed_blocks} - {None}
     problems += _stray_field_problems(path, library)
+    macros = string_macros(library)
     references = []
     for entry in library.entries:
-        problems += _entry_problems(path, entry)
+        values = [(field.key, plain_value(field.value, macros)) for field in entry.fields]
+        problems += _entry_problems(path, entry, values)
         try:
-            references.append(_reference_from_entry(entry))
+            references.append(_reference_from_entry(entry, values))
         except InvalidNameError as error:
             message = f"entry '{entry.key}': {error}: fix the names (separate people with \" and \")"
             problems.append(Problem(str(path), entry.start_line + 1, message))
@@ -56,11 +58,11 @@ def parse_bibtex(path: Path) -> tuple[list[Reference], list[Problem], set[str]]:
     return references, problems, failed_keys
 
 
-def _entry_problems(path: Path, entry) -> list[Problem]:
+def _entry_problems(path: Path, entry, values: list[tuple[str, str]]) -> list[Problem]:
     problems = [
         Problem(str(path), entry.start_line + 1,
-                f"entry '{entry.key}': {field.key} is {len(field.value):,} characters long: at most {MAX_VALUE_LENGTH:,}; shorten it")
-        for field in entry.fields if isinstance(field.value, str) and len(field.value) > MAX_VALUE_LENGTH
+                f"entry '{entry.key}': {key} is {len(value):,} characters long: at most {MAX_VALUE_LENGTH:,}; shorten it")
+        for key, value in values if len(value) > MAX_VALUE_LENGTH
     ]
     if not entry.key.strip():
         problems.append(Problem(str(path), entry.start_line + 1, "an entry has no citekey: add one after the opening brace"))
@@ -77,21 +79,83 @@ def year_of(reference: Reference) -> int | None:
 def _parse_library(text: str):
     # bibtexparser logs each failed block as a warning; we report them ourselves, with fixes.
     logging.getLogger("bibtexparser").setLevel(logging.ERROR)
-    return bibtexparser.parse_string(text)
+    # The splitter alone: its default middlewares (resolve @string macros, then unwrap values)
+    # took a quarter of the parse, going over every field of every entry block by block;
+    # plain_value does the same work in the one pass that converts each entry.
+    return bibtexparser.parse_string(text, parse_stack=[])
 
 
-def _reference_from_entry(entry) -> Reference:
+def string_macros(library) -> dict[str, str]:
+    """The file's @string macros by name; names are case-insensitive and a later definition wins."""
+    return {key.lower(): string.value for key, string in library.strings_dict.items()}
+
+
+def plain_value(value: str, macros: dict[str, str]) -> str:
+    """A field's value as bibtexparser's default middlewares give it: a bare @string name
+    (month = jan) replaced by the macro's value, then the braces or quotes that enclose the whole
+    value removed ({intro} # {outro} is not enclosed, so it is kept whole)."""
+    if macros and not (value.startswith('"') and value.endswith('"') or value.startswith("{") and value.endswith("}")):
+        value = macros.get(value.lower(), value)
+    value = value.strip()
+    if len(value) < 2:
+        return value
+    if value[0] == "{" and value[-1] == "}" and _braces_enclose(value):
+        return value[1:-1]
+    if value[0] == '"' and value[-1] == '"' and _quotes_enclose(value):
+        return value[1:-1]
+    return value
+
+
+# The splitter's escaping: a brace or quote right after a backslash does not count.
+_UNESCAPED_BRACE = re.compile(r"(?<!\\)[{}]")
+_UNESCAPED_BRACE_OR_QUOTE = re.compile(r'(?<!\\)[{}"]')
+# A group of text and groups nested up to three deep, as braced values are (Better BibTeX writes
+# {Growth of {{GaN}} Films}), read in one match. A backslash takes the brace right after it as
+# text, as the splitter does (after two backslashes too).
+_TEXT = r"(?:[^{}\\]++|\\[{}]?+)"
+_GROUP = rf"\{{{_TEXT}*+\}}"
+for _ in range(2):
+    _GROUP = rf"\{{(?:{_TEXT}|{_GROUP})*+\}}"
+_NESTED_GROUP = re.compile(_GROUP)
+
+
+def _braces_enclose(value: str) -> bool:
+    """Whether the brace that opens the value is the one that closes it."""
+    if _NESTED_GROUP.fullmatch(value):
+        return True
+    depth = 0  # deeper groups, or braces that are not one pair: brace by brace
+    for match in _UNESCAPED_BRACE.finditer(value, 0, len(value) - 1):
+        depth += 1 if match.group() == "{" else -1
+        if depth == 0:  # the opening brace closed before the end
+            return False
+    return depth == 1 and value[-2] != "\\"
+
+
+def _quotes_enclose(value: str) -> bool:
+    """Whether the quote that opens the value is the one that closes it: no quote between them
+    outside braces (a closing brace without its opening one is ignored)."""
+    depth = 0
+    for match in _UNESCAPED_BRACE_OR_QUOTE.finditer(value, 1, len(value) - 1):
+        mark = match.group()
+        if mark == "{":
+            depth += 1
+        elif mark == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            return False
+    return True
+
+
+def _reference_from_entry(entry, values: list[tuple[str, str]]) -> Reference:
     fields, author = {}, None
-    for field_ in entry.fields:  # in file order: the first value of a field (or of its alias) wins
-        name = field_.key.lower()
+    for key, value in values:  # in file order: the first value of a field (or of its alias) wins
+        name = key.lower()
         name = BIBLATEX_ALIASES.get(name, name)
         if name == "author":
-            author = field_.value if author is None else author
-        elif name in KEPT_FIELDS and name not in fields and isinstance(field_.value, str):
-            value = field_.value.strip()
-            if value:
-                fields[name] = decode_latex(value) if name in DECODED_FIELDS else value
-    authors = [person(name) for name in split_people(author)] if isinstance(author, str) else []
+            author = value if author is None else author
+        elif name in KEPT_FIELDS and name not in fields and (value := value.strip()):
+            fields[name] = decode_latex(value) if name in DECODED_FIELDS else value
+    authors = [person(name) for name in split_people(author)] if author is not None else []
     more_authors = bool(authors) and authors[-1] == Name("others")
     return Reference(
         key=entry.key,
@@ -143,9 +207,6 @@ def _failed_block_problem(path: Path, block) -> Problem:
     elif isinstance(block, DuplicateFieldKeyBlock):
         fields = ", ".join(sorted(block.duplicate_keys))
         message = f"entry '{block.ignore_error_block.key}' sets {fields} more than once: keep one of each"
-    elif isinstance(block, MiddlewareErrorBlock):
-        key = getattr(block.ignore_error_block, "key", "?")
-        message = f"entry '{key}': {block.error}: fix the names (separate people with \" and \")"
     else:
         reason = getattr(block.error, "abort_reason", None) or str(block.error) or type(block.error).__name__
         message = f"BibTeX syntax error ({reason}): fix this entry, e.g. a missing comma, brace or quote"

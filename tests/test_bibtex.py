@@ -1,10 +1,17 @@
 """Parsing references.bib: LaTeX to Unicode, names split, messy real-world exports, failed blocks."""
 
+import logging
 from pathlib import Path
 
+import bibtexparser
 import pytest
+from bibtexparser.library import Library
+from bibtexparser.middlewares import RemoveEnclosingMiddleware, ResolveStringReferencesMiddleware
+from bibtexparser.model import Entry, Field, String
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ingest.bibtex import parse_bibtex, year_of
+from ingest.bibtex import parse_bibtex, plain_value, string_macros, year_of
 from ingest.names import Name
 from ingest.latex import decode_latex
 from ingest.problems import InputError
@@ -149,3 +156,57 @@ def test_file_in_another_encoding_is_refused():
     assert [(p.line, p.message) for p in error.value.problems] == [
         (1, "is not UTF-8 (byte 0xbf cannot be decoded): save the file as UTF-8"),
     ]
+
+
+REAL_FILES = sorted(path.name for path in FIXTURES.glob("*.bib") if path.name != "bibtexparser_gbk-encoded.bib")
+
+
+@pytest.mark.parametrize("name", REAL_FILES)
+def test_plain_values_match_the_default_middlewares_on_real_exports(name):
+    """The build parses with the splitter alone and unwraps values itself: every field of every entry
+    gets the value bibtexparser's default parse (macros resolved, enclosing removed) gives it."""
+    logging.getLogger("bibtexparser").setLevel(logging.ERROR)
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    split_only = bibtexparser.parse_string(text, parse_stack=[])
+    macros = string_macros(split_only)
+    ours = [[(f.key, plain_value(f.value, macros)) for f in entry.fields] for entry in split_only.entries]
+    default = [[(f.key, f.value) for f in entry.fields] for entry in bibtexparser.parse_string(text).entries]
+    assert ours == default
+
+
+def default_middlewares_value(value: str, macros: dict[str, str]) -> str:
+    """What bibtexparser's default parse stack makes of one field value."""
+    entry = Entry("article", "k", [Field("f", value)])
+    library = Library([*(String(key, text) for key, text in macros.items()), entry])
+    for middleware in (ResolveStringReferencesMiddleware(True), RemoveEnclosingMiddleware(True)):
+        library = middleware.transform(library)
+    return library.entries[0].fields[0].value
+
+
+# The marks that decide what encloses a value: braces, quotes, escapes, concatenation, space, and
+# a macro name (jan, defined or not, in either case).
+VALUE_TEXT = st.lists(st.sampled_from(list('{}"\\# a1') + ["jan", "JAN", "feb", "{x}", '"x"']), max_size=14).map("".join)
+
+
+@settings(max_examples=3000, derandomize=True, deadline=None)
+@given(VALUE_TEXT)
+def test_plain_values_match_the_default_middlewares_on_any_text(value):
+    macros = {"jan": "{January}", "feb": '"February"'}
+    assert plain_value(value, macros) == default_middlewares_value(value, macros)
+
+
+@pytest.mark.parametrize("value, plain", [
+    ("{Plain title}", "Plain title"),
+    ('"Quoted {title}"', "Quoted {title}"),
+    ("  {Spaced} ", "Spaced"),
+    ("{intro} # {outro}", "{intro} # {outro}"),  # starts and ends with braces that are not one pair
+    ('"intro" # "outro"', '"intro" # "outro"'),
+    ("{ends with an escaped brace\\}", "{ends with an escaped brace\\}"),
+    ("{{Nested}}", "{Nested}"),
+    ("jan", "January"),  # an @string macro, by its case-insensitive name
+    ("JAN", "January"),
+    ("dec", "dec"),  # no such macro
+    ("2013", "2013"),
+])
+def test_plain_value(value, plain):
+    assert plain_value(value, {"jan": "{January}"}) == plain
