@@ -38,7 +38,8 @@ _SPACE = r"[ \t]*+\n?+[ \t]*+(?![\r\n])"
 # never joins what follows into another (G\i\^r is \i then \^r, not \ir).
 _MARKUP = re.compile(rf"""
     \\(?P<escaped>[&%$#_{{}}])
-  | \\(?P<symbol_accent>[`'^"~=.]){_SPACE}(?:\{{{_SPACE}(?P<braced_letter>[A-Za-z]|\\[ij]){_SPACE}\}}|(?P<letter>[A-Za-z])|(?P<dotless>\\[ij])(?![A-Za-z]){_SPACE})
+    # \'e, \"{{o}}, and on a digit or a parenthesis too, as in crystal planes: (11\=20)
+  | \\(?P<symbol_accent>[`'^"~=.]){_SPACE}(?:\{{{_SPACE}(?P<braced_letter>[A-Za-z0-9()]|\\[ij]){_SPACE}\}}|(?P<letter>[A-Za-z0-9()])|(?P<dotless>\\[ij])(?![A-Za-z]){_SPACE})
     # \v{{c}}, or \v c (a control word takes the single letter after the space; "\v cx" goes to pylatexenc)
   | \\(?P<letter_accent>[uvHckrdb])(?:{_SPACE}\{{{_SPACE}(?P<braced_accented>[A-Za-z]|\\[ij]){_SPACE}\}}|(?=\s){_SPACE}(?P<accented>[A-Za-z])(?![A-Za-z]))
     # a control word swallows the white space after it; then what may be its argument: a group of

@@ -50,7 +50,7 @@ def test_the_fast_path_does_the_work_on_the_large_export():
 # Pieces of LaTeX that steer the decoder: accents, escapes, symbol commands and commands with an
 # argument, math, groups, dashes and quotes, and the white space commands swallow (or not).
 LATEX_PIECES = st.sampled_from(
-    list("ab1 -{}~'`\"$\\&%#_^.,[]\n\t\r")
+    list("ab12() -{}~'`\"$\\&%#_^.,[]\n\t\r")
     + [r"\'", r"\"", r"\"{o}", r"\v", r"\v c", r"\c", r"\c{c}", r"\u", r"\H", r"\i", r"\j", r"\ss", r"\ss{}", r"\o",
        r"\&", r"\{", r"\}", "\\\\", r"\,", r"\-", r"\textdegree", r"\textbackslash", r"\textendash", r"\LaTeX",
        r"\relax", r"\kern", r"\today", r"\url", r"\emph", r"\emph{x}", r"\textbf", r"\vphantom", r"\hphantom",
