@@ -58,7 +58,8 @@ class Checked:
 def _garbage_collection_paused():
     """Reading makes millions of objects that live until the database is built. Python's cyclic
     garbage collector would scan them again and again, which took 45% of a 10,000-study build;
-    paused, it collects the few reference cycles (the BibTeX parser's) once afterwards."""
+    paused, it collects the few reference cycles (pylatexenc's, left by its end-of-text exception)
+    once afterwards."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

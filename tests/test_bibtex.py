@@ -16,7 +16,7 @@ from ingest.names import Name
 from ingest.latex import decode_latex
 from ingest.problems import InputError
 
-FIXTURES = Path(__file__).parent / "fixtures" / "bibtex"
+from conftest import BIBTEX_FIXTURES as FIXTURES, UTF8_BIBTEX_EXPORTS
 
 
 @pytest.mark.parametrize("latex, text", [
@@ -158,10 +158,7 @@ def test_file_in_another_encoding_is_refused():
     ]
 
 
-REAL_FILES = sorted(path.name for path in FIXTURES.glob("*.bib") if path.name != "bibtexparser_gbk-encoded.bib")
-
-
-@pytest.mark.parametrize("name", REAL_FILES)
+@pytest.mark.parametrize("name", UTF8_BIBTEX_EXPORTS)
 def test_plain_values_match_the_default_middlewares_on_real_exports(name):
     """The build parses with the splitter alone and unwraps values itself: every field of every entry
     gets the value bibtexparser's default parse (macros resolved, enclosing removed) gives it."""

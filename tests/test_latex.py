@@ -13,7 +13,8 @@ from pylatexenc.latex2text import LatexNodes2Text
 from ingest.bibtex import TEXT_FIELDS
 from ingest.latex import _decode_common, decode_latex
 
-FIXTURES = Path(__file__).parent / "fixtures" / "bibtex"
+from conftest import BIBTEX_FIXTURES as FIXTURES, UTF8_BIBTEX_EXPORTS
+
 FULL = LatexNodes2Text()
 
 
@@ -33,7 +34,7 @@ def field_values(path: Path) -> list[str]:
     return values
 
 
-@pytest.mark.parametrize("name", sorted(path.name for path in FIXTURES.glob("*.bib") if path.name != "bibtexparser_gbk-encoded.bib"))
+@pytest.mark.parametrize("name", UTF8_BIBTEX_EXPORTS)
 def test_fast_decoding_matches_the_full_decoder(name):
     values = field_values(FIXTURES / name)
     mismatches = [(value, FULL.latex_to_text(value).strip(), decode_latex(value)) for value in values

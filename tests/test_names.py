@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from ingest.names import Name, _common_parts, parts_by_bibtexparser, person, split_people
 
-FIXTURES = Path(__file__).parent / "fixtures" / "bibtex"
+from conftest import BIBTEX_FIXTURES as FIXTURES, UTF8_BIBTEX_EXPORTS
+
 # the characters that steer bibtexparser's scanners, and ordinary letters of both cases and none
 NAME_TEXT = st.lists(st.sampled_from(list(" \t\n~,.-'{}\\aAnNdDvxXéÉ\u00a0\u4e2d") + ["and", " and ", "von ", "Jr"]),
                      max_size=30).map("".join)
@@ -32,10 +33,7 @@ def fast_parts_mismatch(text: str):
     return text, fast, parts_by_bibtexparser(text)
 
 
-REAL_FILES = sorted(path.name for path in FIXTURES.glob("*.bib") if path.name != "bibtexparser_gbk-encoded.bib")
-
-
-@pytest.mark.parametrize("name", REAL_FILES)
+@pytest.mark.parametrize("name", UTF8_BIBTEX_EXPORTS)
 def test_people_and_name_parts_match_bibtexparser_on_real_exports(name):
     fields = author_fields(FIXTURES / name)
     assert [split_people(field) for field in fields] == [split_multiple_persons_names(field) for field in fields]
