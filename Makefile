@@ -7,7 +7,7 @@ HOST := 127.0.0.1
 PORT := 8001
 INPUTS := references.bib $(wildcard data/*.yml) $(wildcard data/sources/*.txt) \
 	$(wildcard data/enrichment/*/*/*.json)
-CODE := $(wildcard ingest/*.py)
+CODE := $(shell find ingest -type f -not -path "*/__pycache__/*")
 
 .PHONY: serve test ingest check report enrich chromium screenshots bench clean
 

@@ -45,17 +45,17 @@ def build(bib: Path, data: Path, db: Path, force: bool):
 
     Example: python -m ingest build --db evidence.db
     """
-    from ingest.digest import built_digest, inputs_digest
+    from ingest.load.digest import built_digest, inputs_digest
 
     digest = inputs_digest(bib, data)
     if not force and built_digest(db) == digest:
-        from ingest.atomic import remove_abandoned_temporaries
+        from ingest.load.atomic import remove_abandoned_temporaries
 
         remove_abandoned_temporaries(db)  # a killed build's leftovers go even when nothing is rebuilt
         click.echo(f"{db} is up to date: references.bib, {data}/ and the code are unchanged since it was built.")
         return
     inputs = _read_or_exit(bib, data, f"{db} was not changed")
-    from ingest.build import build_database  # after reading: sqlite-utils is not needed to parse
+    from ingest.load.build import build_database  # after reading: sqlite-utils is not needed to parse
     try:
         counts = build_database(inputs, db, input_digest=digest)
     except OSError as error:
@@ -84,7 +84,7 @@ def report(db: Path):
 
     Example: python -m ingest report --db evidence.db
     """
-    from ingest.report import coverage_report
+    from ingest.export.report import coverage_report
 
     click.echo(coverage_report(_built(db)), nl=False)
 
@@ -105,7 +105,7 @@ def cite_pack(target: str, format_: str, db: Path):
 
     import sqlite_utils
 
-    from ingest import cite
+    from ingest.export import cite
 
     database = sqlite_utils.Database(_built(db))
     if not database.execute(cite.TARGET_EXISTS, {"target": target}).fetchone()[0]:
@@ -128,7 +128,7 @@ def diff(old: Path, new: Path):
 
     from tabulate import tabulate
 
-    from ingest import history
+    from ingest.load import history
 
     try:
         changes = history.diff_databases(_built(old), _built(new))
@@ -162,7 +162,7 @@ def enrich(bib, data, mailto, ncbi_api_key, refresh, only, crossref_url, pubmed_
 
     Example: EVIDENCE_CONTACT_EMAIL=you@example.org python -m ingest enrich
     """
-    from ingest.bibtex import parse_bibtex
+    from ingest.read.bibtex import parse_bibtex
     from ingest.enrich import http, run
 
     if not mailto:
@@ -190,7 +190,7 @@ def _built(db: Path) -> Path:
 
 
 def _read_or_exit(bib: Path, data: Path, consequence: str):
-    from ingest.validate import read_inputs
+    from ingest.check.validate import read_inputs
 
     try:
         inputs = read_inputs(bib, data)

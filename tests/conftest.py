@@ -14,10 +14,10 @@ import sqlite_utils
 import yaml
 from datasette.app import Datasette
 
-from ingest.bibtex import Reference
-from ingest.build import build_database
-from ingest.models import Claim, Condition, EvidenceLink, Source, Study, Treatment
-from ingest.validate import Inputs, read_inputs
+from ingest.read.bibtex import Reference
+from ingest.load.build import build_database
+from ingest.check.models import Claim, Condition, EvidenceLink, Source, Study, Treatment
+from ingest.check.validate import Inputs, read_inputs
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_KB = REPO / "tests" / "fixtures" / "kb"

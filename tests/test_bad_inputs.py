@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ingest.build import build_database
-from ingest.validate import read_inputs
+from ingest.load.build import build_database
+from ingest.check.validate import read_inputs
 
 from conftest import FIXTURE_KB, REPO
 

@@ -11,9 +11,9 @@ from bibtexparser.model import Entry, Field, String
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.bibtex import parse_bibtex, plain_value, string_macros, year_of
-from ingest.names import Name
-from ingest.latex import decode_latex
+from ingest.read.bibtex import parse_bibtex, plain_value, string_macros, year_of
+from ingest.read.names import Name
+from ingest.read.latex import decode_latex
 from ingest.problems import InputError
 
 from conftest import BIBTEX_FIXTURES as FIXTURES, UTF8_BIBTEX_EXPORTS

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.build import build_database
-from ingest.validate import read_inputs
+from ingest.load.build import build_database
+from ingest.check.validate import read_inputs
 
 from conftest import REPO, start_datasette, stop_datasette
 from test_pages import HOSTILE, hostile_database

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from ingest.build import build_database
-from ingest.schema import TABLES, VIEWS
-from ingest.validate import read_inputs
+from ingest.load.build import build_database
+from ingest.load.schema import TABLES, VIEWS
+from ingest.check.validate import read_inputs
 
 from conftest import FIXTURE_KB, REPO
 
@@ -278,7 +278,7 @@ def test_an_unchanged_build_is_skipped(kb):
 
 
 def test_a_row_with_an_undeclared_column_is_a_bug_not_silently_dropped(tmp_path):
-    from ingest.build import create_tables, insert_rows
+    from ingest.load.build import create_tables, insert_rows
 
     db = sqlite_utils.Database(tmp_path / "x.db")
     create_tables(db)

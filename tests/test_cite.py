@@ -8,7 +8,7 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 from click.testing import CliRunner
 
-from ingest import cite
+from ingest.export import cite
 from ingest.cli import cli
 
 PRP_MARKDOWN = """\

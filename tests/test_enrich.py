@@ -11,12 +11,12 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from ingest.bibtex import parse_bibtex
-from ingest.build import build_database
+from ingest.read.bibtex import parse_bibtex
+from ingest.load.build import build_database
 from ingest.cli import cli
 from ingest.enrich import run
 from ingest.enrich.http import Client, retry_policy
-from ingest.validate import read_inputs
+from ingest.check.validate import read_inputs
 
 from replay_server import Reply, ReplayServer
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.bibtex import parse_bibtex
-from ingest.build import build_database
+from ingest.read.bibtex import parse_bibtex
+from ingest.load.build import build_database
 from ingest.problems import InputError
-from ingest.validate import read_inputs
-from ingest.yamlfile import read_yaml_list
+from ingest.check.validate import read_inputs
+from ingest.read.yamlfile import read_yaml_list
 
 from conftest import FIXTURE_KB
 

@@ -8,10 +8,10 @@ import sqlite_utils
 from click.testing import CliRunner
 from datasette.app import Datasette
 
-from ingest.build import build_database
+from ingest.load.build import build_database
 from ingest.cli import cli
-from ingest.history import VERDICT_CHANGES
-from ingest.validate import read_inputs
+from ingest.load.history import VERDICT_CHANGES
+from ingest.check.validate import read_inputs
 
 from conftest import FIXTURE_KB
 

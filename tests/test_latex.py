@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from bibtexparser.middlewares import NormalizeFieldKeys, SeparateCoAuthors, SplitNameParts
 from pylatexenc.latex2text import LatexNodes2Text
 
-from ingest.bibtex import TEXT_FIELDS
-from ingest.latex import _decode_common, decode_latex
+from ingest.read.bibtex import TEXT_FIELDS
+from ingest.read.latex import _decode_common, decode_latex
 
 from conftest import BIBTEX_FIXTURES as FIXTURES, UTF8_BIBTEX_EXPORTS
 

@@ -9,7 +9,7 @@ from bibtexparser.middlewares.names import split_multiple_persons_names
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.names import Name, _common_parts, parts_by_bibtexparser, person, split_people
+from ingest.read.names import Name, _common_parts, parts_by_bibtexparser, person, split_people
 
 from conftest import BIBTEX_FIXTURES as FIXTURES, UTF8_BIBTEX_EXPORTS
 

@@ -4,8 +4,8 @@ import pytest
 import sqlite_utils
 from datasette.app import Datasette
 
-from ingest.build import build_database
-from ingest.validate import normalise_space, read_inputs
+from ingest.load.build import build_database
+from ingest.check.validate import normalise_space, read_inputs
 
 from conftest import REPO
 

@@ -3,7 +3,7 @@
 from click.testing import CliRunner
 
 from ingest.cli import cli
-from ingest.report import coverage_report
+from ingest.export.report import coverage_report
 
 EXPECTED = """\
 ## Evidence per treatment

@@ -3,7 +3,7 @@
 import pytest
 
 from ingest.problems import InputError
-from ingest.yamlfile import read_yaml_list
+from ingest.read.yamlfile import read_yaml_list
 
 
 def read(tmp_path, text: str, encoding: str = "utf-8"):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
 
-from ingest.bibtex import Reference, year_of
+from ingest.read.bibtex import Reference, year_of
 from ingest.enrich import cache, crossref, pubmed
 from ingest.enrich.cache import Answer, Request
 

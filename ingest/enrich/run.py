@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.bibtex import Reference
+from ingest.read.bibtex import Reference
 from ingest.enrich import cache
 from ingest.enrich.cache import Answer, Request
 from ingest.enrich.http import Client, FetchError

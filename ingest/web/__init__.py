@@ -15,7 +15,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from ingest import cite
+from ingest.export import cite
 from ingest.web import pages
 
 CONTENT_TYPES = {

@@ -4,14 +4,14 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
-CODE = Path(__file__).parent
+CODE = Path(__file__).parent.parent  # the ingest package: its code, templates and styles
 
 
 def inputs_digest(bib: Path, data: Path) -> str:
     """SHA-256 over the inputs' paths and bytes (references.bib and everything under data/) and the code."""
     digest = hashlib.sha256()
     files = [bib, *sorted(p for p in data.rglob("*") if p.is_file())] if data.is_dir() else [bib]
-    files += sorted(CODE.rglob("*.py")) + sorted(CODE.rglob("*.csl")) + sorted(CODE.rglob("*.html"))
+    files += sorted(p for p in CODE.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for path in files:
         digest.update(str(path.relative_to(CODE) if path.is_relative_to(CODE) else path).encode())
         digest.update(b"\0")

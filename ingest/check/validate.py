@@ -9,15 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ingest import vocabulary as v
-from ingest.bibtex import Reference, parse_bibtex, year_of
+from ingest.check import vocabulary as v
+from ingest.read.bibtex import Reference, parse_bibtex, year_of
 from ingest.problems import InputError, Problem, read_text
-from ingest.yamlfile import Entry, Items, read_yaml_list
+from ingest.read.yamlfile import Entry, Items, read_yaml_list
 
 if TYPE_CHECKING:  # the models are imported only to check entries
     from pydantic import BaseModel
 
-    from ingest.models import Claim, Condition, Source, Study, Treatment
+    from ingest.check.models import Claim, Condition, Source, Study, Treatment
 
 
 # The curated YAML files, the model of their entries (a class in ingest/models.py, loaded only
@@ -127,7 +127,7 @@ def check_entries(path: Path, entries: list, model_name: str, id_field: str, pro
         return []  # pydantic takes a tenth of a second to load: not for an empty file
     from pydantic import ValidationError
 
-    from ingest import models
+    from ingest.check import models
 
     model = getattr(models, model_name)
 

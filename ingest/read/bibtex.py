@@ -9,8 +9,8 @@ import bibtexparser
 from bibtexparser.middlewares.names import InvalidNameError
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, ImplicitComment
 
-from ingest.latex import decode_latex
-from ingest.names import Name, person, split_people
+from ingest.read.latex import decode_latex
+from ingest.read.names import Name, person, split_people
 from ingest.problems import MAX_VALUE_LENGTH, Problem, read_text
 
 # Fields decoded from LaTeX to Unicode. Identifiers (doi, url, pmid, ...) are kept exactly as

@@ -2,8 +2,8 @@
 
 import json
 
-from ingest import vocabulary as v
-from ingest.bibtex import Reference, year_of
+from ingest.check import vocabulary as v
+from ingest.read.bibtex import Reference, year_of
 
 
 RETRACTING_NOTICES = {"retraction", "withdrawal", "removal"}

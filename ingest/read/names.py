@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
-from ingest.latex import decode_latex, needs_decoding
+from ingest.read.latex import decode_latex, needs_decoding
 
 # bibtexparser's separators: " and " between people (any case, not "~"), and between the words
 # of a name white space or "~".

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from ingest import __version__, history, rows, schema
-from ingest.atomic import atomic_path
+from ingest import __version__
+from ingest.load import history, rows, schema
+from ingest.load.atomic import atomic_path
 
 # Python's sqlite3 binds None only after looking for an adapter and finding none, which took half
 # the time of inserting a study row (most of its columns are NULL). This adapter hands None back
