@@ -190,7 +190,7 @@ def _built(db: Path) -> Path:
 
 
 def _read_or_exit(bib: Path, data: Path, consequence: str):
-    from ingest.check.validate import read_inputs
+    from ingest.check.inputs import read_inputs
 
     try:
         inputs = read_inputs(bib, data)

@@ -17,7 +17,7 @@ from datasette.app import Datasette
 from ingest.read.bibtex import Reference
 from ingest.load.build import build_database
 from ingest.check.models import Claim, Condition, EvidenceLink, Source, Study, Treatment
-from ingest.check.validate import Inputs, read_inputs
+from ingest.check.inputs import Inputs, read_inputs
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_KB = REPO / "tests" / "fixtures" / "kb"
@@ -65,7 +65,7 @@ def build_tiny_db(tmp_path, claims: list[tuple[str, str, list[tuple]]], retracte
     """
     levels = {key: level for _, _, links in claims for _, _, level, key in links}
     inputs = Inputs(
-        references=[Reference(key=key, entry_type="article", line=1, fields={"title": key, "year": "2020"}) for key in levels],
+        references=[Reference(key=key, entry_type="article", line=1, fields={"title": key, "year": "2020"}, year=2020) for key in levels],
         sources=[Source(id="source", title="An article", kind="blog")],
         conditions=[Condition(id="pfps", name="Patellofemoral pain")],
         treatments=[Treatment(id="treatment", name="A treatment", category="exercise")],

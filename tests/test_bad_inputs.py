@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from ingest.load.build import build_database
-from ingest.check.validate import read_inputs
+from ingest.check.inputs import read_inputs
 
 from conftest import FIXTURE_KB, REPO
 

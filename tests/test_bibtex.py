@@ -11,7 +11,7 @@ from bibtexparser.model import Entry, Field, String
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.read.bibtex import parse_bibtex, plain_value, string_macros, year_of
+from ingest.read.bibtex import parse_bibtex, plain_value, string_macros
 from ingest.read.names import Name
 from ingest.read.latex import decode_latex
 from ingest.problems import InputError
@@ -75,7 +75,7 @@ def test_accents_in_real_exports():
     [rehurek], _, _ = parse_bibtex(FIXTURES / "bbt-import_1115_ring-above-accent.bib")
     assert rehurek.authors == [Name("Řehůřek", "Radim"), Name("Sojka", "Petr")]
     assert rehurek.fields["title"] == "Software Framework for Topic Modelling with Large Corpora"
-    assert year_of(rehurek) == 2010
+    assert rehurek.year == 2010
 
 
 def test_cyrillic_and_name_parts():
@@ -110,9 +110,9 @@ def test_bom_is_accepted():
 
 
 @pytest.mark.parametrize("text, year", [("2019", 2019), ("January 1978", 1978), ("2013-05-01", 2013), ("n.d.", None), ("2019/2020", None)])
-def test_year_of(tmp_path, text, year):
+def test_publication_year(tmp_path, text, year):
     [reference], _, _ = parse_bibtex(write_bib(tmp_path, f"@misc{{k, title = {{T}}, year = {{{text}}}}}"))
-    assert year_of(reference) == year
+    assert reference.year == year
 
 
 def test_failed_blocks_are_problems_with_lines(tmp_path):

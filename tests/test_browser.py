@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ingest.load.build import build_database
-from ingest.check.validate import read_inputs
+from ingest.check.inputs import read_inputs
 
 from conftest import REPO, start_datasette, stop_datasette
 from test_pages import HOSTILE, hostile_database

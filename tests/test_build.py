@@ -10,7 +10,7 @@ import sqlite_utils
 
 from ingest.load.build import build_database
 from ingest.load.schema import TABLES, VIEWS
-from ingest.check.validate import read_inputs
+from ingest.check.inputs import read_inputs
 
 from conftest import FIXTURE_KB, REPO
 

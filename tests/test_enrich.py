@@ -16,7 +16,7 @@ from ingest.load.build import build_database
 from ingest.cli import cli
 from ingest.enrich import run
 from ingest.enrich.http import Client, retry_policy
-from ingest.check.validate import read_inputs
+from ingest.check.inputs import read_inputs
 
 from replay_server import Reply, ReplayServer
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from ingest.read.bibtex import parse_bibtex
 from ingest.load.build import build_database
 from ingest.problems import InputError
-from ingest.check.validate import read_inputs
+from ingest.check.inputs import read_inputs
 from ingest.read.yamlfile import read_yaml_list
 
 from conftest import FIXTURE_KB

@@ -11,7 +11,7 @@ from datasette.app import Datasette
 from ingest.load.build import build_database
 from ingest.cli import cli
 from ingest.load.history import VERDICT_CHANGES
-from ingest.check.validate import read_inputs
+from ingest.check.inputs import read_inputs
 
 from conftest import FIXTURE_KB
 

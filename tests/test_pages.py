@@ -8,7 +8,7 @@ from datasette.app import Datasette
 from ingest.read.bibtex import Reference
 from ingest.load.build import build_database
 from ingest.check.models import Claim, Condition, EvidenceLink, Source, Study, Treatment
-from ingest.check.validate import Inputs
+from ingest.check.inputs import Inputs
 from ingest.web.evidence_map import render_map
 from ingest.web.pages import quote_in_context
 
@@ -114,7 +114,7 @@ def hostile_database(path) -> None:
     """A knowledge base whose every shown field is markup-like text."""
     inputs = Inputs(
         references=[Reference(key="s1", entry_type="article", line=1,
-                              fields={"title": HOSTILE["study_title"], "year": "2020"})],
+                              fields={"title": HOSTILE["study_title"], "year": "2020"}, year=2020)],
         sources=[Source(id="src", title=HOSTILE["source_title"], kind="blog", conflict_of_interest="<u>sells it</u>")],
         conditions=[Condition(id="pfps", name="PFPS")],
         treatments=[Treatment(id="tx", name=HOSTILE["treatment"], category="other")],

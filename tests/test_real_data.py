@@ -5,7 +5,8 @@ import sqlite_utils
 from datasette.app import Datasette
 
 from ingest.load.build import build_database
-from ingest.check.validate import normalise_space, read_inputs
+from ingest.check.inputs import read_inputs
+from ingest.check.links import normalise_space
 
 from conftest import REPO
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
 
-from ingest.read.bibtex import Reference, year_of
+from ingest.read.bibtex import Reference
 from ingest.enrich import cache, crossref, pubmed
 from ingest.enrich.cache import Answer, Request
 
@@ -58,7 +58,7 @@ def resolve(reference: Reference, get: Getter) -> Enrichment:
 
 
 def _crossref(reference: Reference, get: Getter, enrichment: Enrichment) -> str | None:
-    doi, title, year = reference.fields.get("doi"), reference.fields.get("title", ""), year_of(reference)
+    doi, title, year = reference.fields.get("doi"), reference.fields.get("title", ""), reference.year
     first_author = reference.authors[0].family if reference.authors else None
     if doi:
         answer = get(crossref.work_request(doi))

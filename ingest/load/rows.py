@@ -3,7 +3,7 @@
 import json
 
 from ingest.check import vocabulary as v
-from ingest.read.bibtex import Reference, year_of
+from ingest.read.bibtex import Reference
 
 
 RETRACTING_NOTICES = {"retraction", "withdrawal", "removal"}
@@ -71,14 +71,13 @@ def enrich_row(row: dict, enrichment) -> None:
 
 def study_row(reference: Reference, appraisal) -> dict:
     fields = reference.fields
-    year = year_of(reference)
     row = {
         "key": reference.key,
         "entry_type": reference.entry_type,
-        "short_citation": short_citation(reference, year),
+        "short_citation": short_citation(reference),
         "title": fields.get("title", ""),
         "authors": "; ".join([name.display for name in reference.authors] + ["et al."] * reference.more_authors) or None,
-        "year": year,
+        "year": reference.year,
         "journal": fields.get("journal") or fields.get("booktitle"),
         "retracted": 0,
         "bibtex": reference.bibtex,
@@ -104,7 +103,7 @@ def study_row(reference: Reference, appraisal) -> dict:
     return row
 
 
-def short_citation(reference: Reference, year: int | None) -> str:
+def short_citation(reference: Reference) -> str:
     """'Katz et al. 2024', 'Callaghan & Selfe 2012', 'Buist 2008': how a study is named in tables."""
     families = [name.family for name in reference.authors]
     if len(families) > 2 or (families and reference.more_authors):
@@ -114,7 +113,7 @@ def short_citation(reference: Reference, year: int | None) -> str:
     else:
         words = reference.fields.get("title", reference.key).split()
         who = " ".join(words[:4]) + ("…" if len(words) > 4 else "")
-    return f"{who} {year}" if year else who
+    return f"{who} {reference.year}" if reference.year else who
 
 
 def author_id_map(references: list[Reference]) -> dict:

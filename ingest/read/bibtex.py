@@ -11,7 +11,8 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, I
 
 from ingest.read.latex import decode_latex
 from ingest.read.names import Name, person, split_people
-from ingest.problems import MAX_VALUE_LENGTH, Problem, read_text
+from ingest.problems import Problem
+from ingest.read.text import MAX_VALUE_LENGTH, read_text
 
 # Fields decoded from LaTeX to Unicode. Identifiers (doi, url, pmid, ...) are kept exactly as
 # written: decoding would eat '%' in a URL as a LaTeX comment.
@@ -30,6 +31,7 @@ class Reference:
     entry_type: str
     line: int
     fields: dict = field(default_factory=dict)
+    year: int | None = None  # from `year`, or from a BibLaTeX `date` such as 2013-05-01
     authors: list = field(default_factory=list)
     more_authors: bool = False  # the author list ends with BibTeX's "and others"
     bibtex: str = ""
@@ -69,9 +71,9 @@ def _entry_problems(path: Path, entry, values: list[tuple[str, str]]) -> list[Pr
     return problems
 
 
-def year_of(reference: Reference) -> int | None:
-    """The publication year from `year`, or from a BibLaTeX `date` such as 2013-05-01."""
-    text = reference.fields.get("year") or reference.fields.get("date") or ""
+def publication_year(fields: dict) -> int | None:
+    """The year in `year`, or in a BibLaTeX `date` such as 2013-05-01; None unless exactly one is given."""
+    text = fields.get("year") or fields.get("date") or ""
     years = re.findall(r"(?<!\d)\d{4}(?!\d)", text)
     return int(years[0]) if len(years) == 1 else None
 
@@ -162,6 +164,7 @@ def _reference_from_entry(entry, values: list[tuple[str, str]]) -> Reference:
         entry_type=entry.entry_type.lower(),
         line=entry.start_line + 1,
         fields=fields,
+        year=publication_year(fields),
         authors=authors[:-1] if more_authors else authors,
         more_authors=more_authors,
         bibtex=entry.raw,

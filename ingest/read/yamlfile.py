@@ -4,7 +4,8 @@ from pathlib import Path
 
 import yaml
 
-from ingest.problems import MAX_VALUE_LENGTH, InputError, Problem, read_text
+from ingest.problems import InputError, Problem
+from ingest.read.text import MAX_VALUE_LENGTH, read_text
 
 
 class Entry(dict):

@@ -1,0 +1,78 @@
+"""Each YAML entry against its model (ingest/check/models.py), and the rules within one study."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ingest.check import vocabulary as v
+from ingest.problems import Problem
+from ingest.read.yamlfile import Entry, Items
+
+if TYPE_CHECKING:  # the models are imported only to check entries
+    from pydantic import BaseModel
+
+    from ingest.check.models import Study
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A validated record with the YAML entry it came from (for the lines of later problems)."""
+
+    record: BaseModel
+    entry: Entry
+
+
+def check_entries(path: Path, entries: list, model_name: str, id_field: str, problems: list) -> list[Checked]:
+    """Validate each YAML entry against its model; report bad fields and duplicate ids."""
+    if not entries:
+        return []  # pydantic and the models load only when there is something to check
+    from pydantic import ValidationError
+
+    from ingest.check import models
+    from ingest.check.wording import explain
+
+    model = getattr(models, model_name)
+    checked, first_line_of = [], {}
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, Entry):
+            line = entries.item_lines[index] if isinstance(entries, Items) else None
+            problems.append(Problem(str(path), line, f"entry {index + 1} is not a mapping: write it as 'field: value' lines"))
+            continue
+        label = _label(model, entry, id_field)
+        try:
+            record = model.model_validate(entry)
+        except ValidationError as error:
+            problems += [Problem(str(path), entry.line_of(e["loc"]), f"{label}: {explain(e, model)}") for e in error.errors()]
+            continue
+        identity = getattr(record, id_field)
+        if identity in first_line_of:
+            message = f"{label}: duplicate {id_field} (first used at line {first_line_of[identity]}): make each {id_field} unique"
+            problems.append(Problem(str(path), entry.line_of((id_field,)), message))
+            continue
+        first_line_of[identity] = entry.line
+        checked.append(Checked(record, entry))
+    return checked
+
+
+def _label(model: type[BaseModel], entry: Entry, id_field: str) -> str:
+    identity = entry.get(id_field)
+    name = model.__name__.lower()
+    return f"{name} '{identity}'" if isinstance(identity, str) else f"{name} at line {entry.line}"
+
+
+def level_problems(path: Path, study: Study, entry: Entry) -> list[Problem]:
+    """A study's level must suit its design, and a PEDro score must say where it was read."""
+    label = f"study '{study.key}'"
+    if study.pedro_score is not None and not study.pedro_url:
+        message = f"{label}: pedro_score needs a pedro_url: add the PEDro record it was read from"
+        return [Problem(str(path), entry.line_of(("pedro_score",)), message)]
+    if study.design in v.NOT_LEVELLED_DESIGNS and study.evidence_level is not None:
+        message = f"{label}: a {study.design} is not given an evidence level: remove evidence_level"
+        return [Problem(str(path), entry.line_of(("evidence_level",)), message)]
+    if study.design not in v.NOT_LEVELLED_DESIGNS and study.evidence_level is None:
+        usual = v.DESIGNS[study.design][1]
+        message = f"{label}: missing evidence_level for a {study.design}: add it (usually {usual} in {v.DEFAULT_LEVEL_SCHEME})"
+        return [Problem(str(path), entry.line, message)]
+    return []

@@ -1,0 +1,87 @@
+"""Read every input and check it, collecting all problems before giving up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ingest.check.enrichment import cached_enrichment, enrichment_warnings
+from ingest.check.entries import check_entries
+from ingest.check.links import cross_file_problems, read_source_texts
+from ingest.check.paused_gc import garbage_collection_paused
+from ingest.problems import InputError, Problem
+from ingest.read.bibtex import Reference, parse_bibtex
+from ingest.read.yamlfile import Entry, read_yaml_list
+
+if TYPE_CHECKING:
+    from ingest.check.models import Claim, Condition, Source, Study, Treatment
+
+
+# The curated YAML files, the model of their entries (a class in ingest/check/models.py, loaded
+# only when there are entries to check) and the field that identifies an entry.
+DATA_FILES = {
+    "sources.yml": ("Source", "id"),
+    "conditions.yml": ("Condition", "id"),
+    "treatments.yml": ("Treatment", "id"),
+    "studies.yml": ("Study", "key"),
+    "claims.yml": ("Claim", "id"),
+}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything the database is built from, after validation."""
+
+    references: list[Reference]
+    sources: list[Source]
+    conditions: list[Condition]
+    treatments: list[Treatment]
+    studies: list[Study]
+    claims: list[Claim]
+    source_texts: dict = field(default_factory=dict)  # source id -> the article's text, from data/sources/
+    enrichment: dict = field(default_factory=dict)  # citekey -> Enrichment, from data/enrichment/
+    warnings: list = field(default_factory=list)  # Problems that do not stop a build
+
+
+@garbage_collection_paused()
+def read_inputs(bib_path: Path, data_dir: Path) -> Inputs:
+    """Parse and validate references.bib and the YAML files; raise InputError with every problem."""
+    problems: list[Problem] = []
+    # Known ids include those of invalid entries, and are None for an unreadable file (see links.py).
+    known: dict[str, set | None] = {}
+    references, bib_problems, failed_keys = _collect(problems, parse_bibtex, bib_path) or ([], [], None)
+    problems += bib_problems
+    known["references.bib"] = None if failed_keys is None else failed_keys | {r.key for r in references}
+    checked = {}
+    for name, (model_name, id_field) in DATA_FILES.items():
+        path = data_dir / name
+        entries = _collect(problems, read_yaml_list, path)
+        checked[name] = check_entries(path, entries or [], model_name, id_field, problems)
+        known[name] = None if entries is None else {e.get(id_field) for e in entries if isinstance(e, Entry)}
+    source_texts = read_source_texts(data_dir, checked["sources.yml"], problems)
+    problems += cross_file_problems(bib_path, data_dir, references, checked, known, source_texts)
+    if problems:
+        raise InputError(problems)
+    records = {name: [c.record for c in items] for name, items in checked.items()}
+    enrichment, cache_warnings = cached_enrichment(references, data_dir / "enrichment")
+    return Inputs(
+        source_texts=source_texts,
+        enrichment=enrichment,
+        warnings=enrichment_warnings(bib_path, references, enrichment, cache_warnings),
+        references=references,
+        sources=records["sources.yml"],
+        conditions=records["conditions.yml"],
+        treatments=records["treatments.yml"],
+        studies=records["studies.yml"],
+        claims=records["claims.yml"],
+    )
+
+
+def _collect(problems: list[Problem], read, path: Path):
+    """What read(path) returns, or None with its problems added to `problems`."""
+    try:
+        return read(path)
+    except InputError as error:
+        problems.extend(error.problems)
+        return None
