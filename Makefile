@@ -9,7 +9,7 @@ INPUTS := references.bib $(wildcard data/*.yml) $(wildcard data/sources/*.txt) \
 	$(wildcard data/enrichment/*/*/*.json)
 CODE := $(shell find ingest -type f -not -path "*/__pycache__/*")
 
-.PHONY: serve test ingest check report enrich chromium screenshots bench clean
+.PHONY: serve test test-corpus lint ingest check report enrich chromium screenshots bench clean
 
 # The virtualenv, with exactly the pinned dependencies (requirements.txt is compiled from
 # pyproject.toml by pip-compile). The stamp file makes it rebuild when the pins change.
@@ -46,9 +46,18 @@ serve: $(DB)
 		--host $(HOST) --port $(PORT) \
 		--setting sql_time_limit_ms 2000 --setting max_returned_rows 1000
 
-## test: run the test suite (the browser tests need Chromium: installed here when missing)
-test: $(VENV)/.installed chromium
-	$(BIN)/python -m pytest
+## test: lint, then run the test suite on every core (the browser tests need Chromium: installed
+##       here when missing); the comparisons on every field of the real exports are left to test-corpus
+test: $(VENV)/.installed chromium lint
+	$(BIN)/python -m pytest -n auto
+
+## test-corpus: the fast paths compared with the libraries on every field of the real exports (CI runs it)
+test-corpus: $(VENV)/.installed
+	$(BIN)/python -m pytest -n auto -m corpus
+
+## lint: ruff, with the settings in pyproject.toml
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
 
 ## chromium: install Debian's Chromium for the browser tests, if missing (needs root or sudo)
 chromium:

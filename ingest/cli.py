@@ -162,8 +162,8 @@ def enrich(bib, data, mailto, ncbi_api_key, refresh, only, crossref_url, pubmed_
 
     Example: EVIDENCE_CONTACT_EMAIL=you@example.org python -m ingest enrich
     """
-    from ingest.read.bibtex import parse_bibtex
     from ingest.enrich import http, run
+    from ingest.read.bibtex import parse_bibtex
 
     if not mailto:
         raise click.ClickException("no contact address: set EVIDENCE_CONTACT_EMAIL or pass --mailto (Crossref and NCBI ask for one)")

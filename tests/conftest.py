@@ -14,10 +14,10 @@ import sqlite_utils
 import yaml
 from datasette.app import Datasette
 
-from ingest.read.bibtex import Reference
-from ingest.load.build import build_database
-from ingest.check.models import Claim, Condition, EvidenceLink, Source, Study, Treatment
 from ingest.check.inputs import Inputs, read_inputs
+from ingest.check.models import Claim, Condition, EvidenceLink, Source, Study, Treatment
+from ingest.load.build import build_database
+from ingest.read.bibtex import Reference
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_KB = REPO / "tests" / "fixtures" / "kb"

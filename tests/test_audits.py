@@ -1,9 +1,8 @@
 """Audit queries that the fixture knowledge base cannot exercise on its own."""
 
 import pytest
-from datasette.app import Datasette
-
 from conftest import build_tiny_db, link
+from datasette.app import Datasette
 
 
 @pytest.mark.asyncio

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from ingest.load.build import build_database
-from ingest.check.inputs import read_inputs
-
 from conftest import FIXTURE_KB, REPO
+
+from ingest.check.inputs import read_inputs
+from ingest.load.build import build_database
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 CASES = sorted(path.parent.name for path in CORPUS.glob("*/case.yml"))

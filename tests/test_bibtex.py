@@ -8,15 +8,15 @@ import pytest
 from bibtexparser.library import Library
 from bibtexparser.middlewares import RemoveEnclosingMiddleware, ResolveStringReferencesMiddleware
 from bibtexparser.model import Entry, Field, String
+from conftest import BIBTEX_FIXTURES as FIXTURES
+from conftest import UTF8_BIBTEX_EXPORTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.read.bibtex import parse_bibtex, plain_value, string_macros
-from ingest.read.names import Name
-from ingest.read.latex import decode_latex
 from ingest.problems import InputError
-
-from conftest import BIBTEX_FIXTURES as FIXTURES, UTF8_BIBTEX_EXPORTS
+from ingest.read.bibtex import parse_bibtex, plain_value, string_macros
+from ingest.read.latex import decode_latex
+from ingest.read.names import Name
 
 
 @pytest.mark.parametrize("latex, text", [

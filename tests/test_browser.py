@@ -8,12 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from ingest.load.build import build_database
-from ingest.check.inputs import read_inputs
-
 from conftest import REPO, start_datasette, stop_datasette
 from test_pages import HOSTILE, hostile_database
+
+from ingest.check.inputs import read_inputs
+from ingest.load.build import build_database
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed: `make chromium` installs Debian's package")

@@ -7,12 +7,11 @@ import sys
 from pathlib import Path
 
 import sqlite_utils
+from conftest import FIXTURE_KB, REPO
 
+from ingest.check.inputs import read_inputs
 from ingest.load.build import build_database
 from ingest.load.schema import TABLES, VIEWS
-from ingest.check.inputs import read_inputs
-
-from conftest import FIXTURE_KB, REPO
 
 COLUMNS_BUT_TEXT = "id, title, author, publisher, url, published, kind, conflict_of_interest, text_file"
 

@@ -8,8 +8,8 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 from click.testing import CliRunner
 
-from ingest.export import cite
 from ingest.cli import cli
+from ingest.export import cite
 
 PRP_MARKDOWN = """\
 1. Bennell KL, Paterson KL, Metcalf BR, et al. Effect of Intra-articular Platelet-Rich Plasma vs Placebo Injection on Pain and Medial Tibial Cartilage Volume in Patients With Knee Osteoarthritis: The RESTORE Randomized Clinical Trial. JAMA. 2021;326(20):2021-2030. doi:[10.1001/jama.2021.19415](https://doi.org/10.1001/jama.2021.19415)

@@ -4,7 +4,6 @@ import pytest
 import sqlite_utils
 
 
-
 async def get_rows(datasette, path: str) -> list[dict]:
     response = await datasette.client.get(path)
     assert response.status_code == 200, response.text

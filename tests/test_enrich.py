@@ -10,15 +10,14 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
+from replay_server import ReplayServer, Reply
 
-from ingest.read.bibtex import parse_bibtex
-from ingest.load.build import build_database
+from ingest.check.inputs import read_inputs
 from ingest.cli import cli
 from ingest.enrich import run
 from ingest.enrich.http import Client, retry_policy
-from ingest.check.inputs import read_inputs
-
-from replay_server import Reply, ReplayServer
+from ingest.load.build import build_database
+from ingest.read.bibtex import parse_bibtex
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CONTACT = "curator@example.org"

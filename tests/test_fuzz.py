@@ -7,16 +7,15 @@ deleting, duplicating and inserting characters, which is how real files get brok
 import shutil
 from pathlib import Path
 
+from conftest import FIXTURE_KB
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.read.bibtex import parse_bibtex
+from ingest.check.inputs import read_inputs
 from ingest.load.build import build_database
 from ingest.problems import InputError
-from ingest.check.inputs import read_inputs
+from ingest.read.bibtex import parse_bibtex
 from ingest.read.yamlfile import read_yaml_list
-
-from conftest import FIXTURE_KB
 
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 BIB_TEXT = (FIXTURE_KB / "references.bib").read_text(encoding="utf-8")

@@ -6,14 +6,13 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
+from conftest import FIXTURE_KB
 from datasette.app import Datasette
 
-from ingest.load.build import build_database
-from ingest.cli import cli
-from ingest.load.history import VERDICT_CHANGES
 from ingest.check.inputs import read_inputs
-
-from conftest import FIXTURE_KB
+from ingest.cli import cli
+from ingest.load.build import build_database
+from ingest.load.history import VERDICT_CHANGES
 
 CHALIDIS_WEAK = ("No direct study at level 1-2 supports or contradicts it: the direct evidence is at level 3-5 or not levelled. "
                  "Direct studies: 1 for, 0 against, 0 mixed; indirect: 0 for, 0 against, 0 mixed.")

@@ -5,15 +5,15 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
+from bibtexparser.middlewares import NormalizeFieldKeys, SeparateCoAuthors, SplitNameParts
+from conftest import BIBTEX_FIXTURES as FIXTURES
+from conftest import UTF8_BIBTEX_EXPORTS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from bibtexparser.middlewares import NormalizeFieldKeys, SeparateCoAuthors, SplitNameParts
 from pylatexenc.latex2text import LatexNodes2Text
 
 from ingest.read.bibtex import TEXT_FIELDS
 from ingest.read.latex import _decode_common, decode_latex
-
-from conftest import BIBTEX_FIXTURES as FIXTURES, UTF8_BIBTEX_EXPORTS
 
 FULL = LatexNodes2Text()
 

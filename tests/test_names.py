@@ -6,12 +6,12 @@ from pathlib import Path
 import bibtexparser
 import pytest
 from bibtexparser.middlewares.names import split_multiple_persons_names
+from conftest import BIBTEX_FIXTURES as FIXTURES
+from conftest import UTF8_BIBTEX_EXPORTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.read.names import Name, _common_parts, parts_by_bibtexparser, person, split_people
-
-from conftest import BIBTEX_FIXTURES as FIXTURES, UTF8_BIBTEX_EXPORTS
 
 # the characters that steer bibtexparser's scanners, and ordinary letters of both cases and none
 NAME_TEXT = st.lists(st.sampled_from(list(" \t\n~,.-'{}\\aAnNdDvxXéÉ\u00a0\u4e2d") + ["and", " and ", "von ", "Jr"]),

@@ -5,10 +5,10 @@ import re
 import pytest
 from datasette.app import Datasette
 
-from ingest.read.bibtex import Reference
-from ingest.load.build import build_database
-from ingest.check.models import Claim, Condition, EvidenceLink, Source, Study, Treatment
 from ingest.check.inputs import Inputs
+from ingest.check.models import Claim, Condition, EvidenceLink, Source, Study, Treatment
+from ingest.load.build import build_database
+from ingest.read.bibtex import Reference
 from ingest.web.evidence_map import render_map
 from ingest.web.pages import quote_in_context
 

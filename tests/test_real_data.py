@@ -2,13 +2,12 @@
 
 import pytest
 import sqlite_utils
+from conftest import REPO
 from datasette.app import Datasette
 
-from ingest.load.build import build_database
 from ingest.check.inputs import read_inputs
 from ingest.check.links import normalise_space
-
-from conftest import REPO
+from ingest.load.build import build_database
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURE_KB, REPO, SERVE_SETTINGS, start_datasette
 from conftest import stop_datasette as stop
 from test_pages import HOSTILE, hostile_database

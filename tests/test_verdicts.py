@@ -5,10 +5,8 @@ the verdict from the claim_verdicts and treatment_summary views, where the rule 
 """
 
 import pytest
-
 from conftest import build_tiny_db as build
 from conftest import link
-
 
 CLAIM_CASES = [
     ("no study", [], "no evidence"),

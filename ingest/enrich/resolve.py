@@ -10,9 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
 
-from ingest.read.bibtex import Reference
 from ingest.enrich import cache, crossref, pubmed
 from ingest.enrich.cache import Answer, Request
+from ingest.read.bibtex import Reference
 
 PARSERS = {
     "work": crossref.parse_work,

@@ -4,11 +4,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.read.bibtex import Reference
 from ingest.enrich import cache
 from ingest.enrich.cache import Answer, Request
 from ingest.enrich.http import Client, FetchError
 from ingest.enrich.resolve import MALFORMED, is_valid, resolve
+from ingest.read.bibtex import Reference
 
 
 @dataclass

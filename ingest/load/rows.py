@@ -5,7 +5,6 @@ import json
 from ingest.check import vocabulary as v
 from ingest.read.bibtex import Reference
 
-
 RETRACTING_NOTICES = {"retraction", "withdrawal", "removal"}
 
 

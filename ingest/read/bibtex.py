@@ -9,9 +9,9 @@ import bibtexparser
 from bibtexparser.middlewares.names import InvalidNameError
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, ImplicitComment
 
+from ingest.problems import Problem
 from ingest.read.latex import decode_latex
 from ingest.read.names import Name, person, split_people
-from ingest.problems import Problem
 from ingest.read.text import MAX_VALUE_LENGTH, read_text
 
 # Fields decoded from LaTeX to Unicode. Identifiers (doi, url, pmid, ...) are kept exactly as
