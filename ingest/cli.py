@@ -60,7 +60,8 @@ def build(bib: Path, data: Path, db: Path, force: bool):
         counts = build_database(inputs, db, input_digest=digest)
     except OSError as error:
         raise click.ClickException(f"cannot write {db}: {error.strerror or error}; check the folder is writable") from None
-    click.echo(f"Built {db}: " + ", ".join(f"{counts[t]} {t.replace('_', ' ')}" for t in ("studies", "claims", "claim_evidence", "treatments", "conditions", "sources")))
+    tables = ("studies", "claims", "claim_evidence", "treatments", "conditions", "sources")
+    click.echo(f"Built {db}: " + ", ".join(f"{counts[t]} {t.replace('_', ' ')}" for t in tables))
 
 
 @cli.command()

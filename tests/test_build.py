@@ -11,7 +11,8 @@ from conftest import FIXTURE_KB, REPO
 
 from ingest.check.inputs import read_inputs
 from ingest.load.build import build_database
-from ingest.load.schema import TABLES, VIEWS
+from ingest.load.schema import TABLES
+from ingest.load.views import VIEWS
 
 COLUMNS_BUT_TEXT = "id, title, author, publisher, url, published, kind, conflict_of_interest, text_file"
 

@@ -78,8 +78,12 @@ def test_markdown_escapes_what_the_data_says():
     )
 
 
-def test_the_canned_query_uses_the_same_sql(metadata):
-    assert metadata["databases"]["evidence"]["queries"]["cite_pack"]["sql"].strip() == cite.STUDIES_FOR_TARGET.strip()
+@pytest.mark.asyncio
+async def test_the_plugin_offers_the_query_on_the_knowledge_base_only(datasette):
+    queries = await datasette.get_canned_queries("evidence", None)
+    assert queries["cite_pack"]["sql"] == cite.STUDIES_FOR_TARGET.strip()
+    datasette.add_memory_database("other")
+    assert "cite_pack" not in await datasette.get_canned_queries("other", None)
 
 
 @pytest.mark.asyncio

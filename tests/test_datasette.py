@@ -129,7 +129,7 @@ CANNED.update({
         {"key": "bennell2021effect", "evidence_level": 2}, {"key": "uslu2024dextrose", "evidence_level": 3},
         {"key": "chalidis2025role", "evidence_level": 4}, {"key": "katz2024advanced", "evidence_level": None},
     ]),
-    # A first build: every claim is new. tests/test_history.py rebuilds to see real changes.
+    # A view, opened like a query. A first build: every claim is new. tests/test_history.py rebuilds to see real changes.
     "verdict_changes": ("", [
         {"claim_id": claim_id, "change": "new claim", "previous_verdict": None, "verdict": verdict}
         for claim_id, verdict in [
@@ -143,8 +143,12 @@ CANNED.update({
 PROJECTED = {"cite_pack": ["key", "evidence_level"], "verdict_changes": ["claim_id", "change", "previous_verdict", "verdict"]}
 
 
-def test_every_canned_query_is_tested(metadata):
-    assert set(metadata["databases"]["evidence"]["queries"]) == set(CANNED)
+@pytest.mark.asyncio
+async def test_every_canned_query_is_tested(datasette):
+    """The queries of metadata.yml and the plugin's cite_pack; verdict_changes is a view, opened the same way."""
+    served = await datasette.get_canned_queries("evidence", None)
+    assert set(served) == set(CANNED) - {"verdict_changes"}
+    assert "verdict_changes" in await datasette.get_database("evidence").view_names()
 
 
 @pytest.mark.asyncio

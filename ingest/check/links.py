@@ -46,7 +46,8 @@ def _study_problems(path: Path, studies: list[Checked], known: dict) -> list[Pro
         if _unknown(known, "references.bib", study.key):
             problems.append(Problem(str(path), entry.line_of(("key",)), f"{label} is not in references.bib: add the reference there, or fix the citekey"))
         if study.condition and _unknown(known, "conditions.yml", study.condition):
-            problems.append(Problem(str(path), entry.line_of(("condition",)), f"{label}: unknown condition '{study.condition}': add it to conditions.yml, or use one of its ids"))
+            message = f"{label}: unknown condition '{study.condition}': add it to conditions.yml, or use one of its ids"
+            problems.append(Problem(str(path), entry.line_of(("condition",)), message))
         problems += level_problems(path, study, entry)
     return problems
 

@@ -19,8 +19,8 @@ CLAIM_TYPES = {
 # A claim's stance toward the treatments it names: the direction its evidence counts for them.
 STANCES = {
     "for": "The claim says the treatments it names help (treat, prevent, are safe).",
-    "against": "The claim says the treatments it names do not help, or help only for a while; "
-    "a study that supports such a claim counts against the treatment.",
+    "against": "The claim says the treatments it names do not help, or help only for a while, so it counts "
+    "the other way for them: a study that supports it, or its being supported, counts against the treatments.",
 }
 
 RELATIONS = {
@@ -44,7 +44,7 @@ DIRECTNESS = {
 # Study designs. `level` is the default OCEBM 2011 level ("does this intervention help?");
 # None means the design is not levelled (see NOT_LEVELLED_DESIGNS).
 DESIGNS = {
-    "systematic-review": ("Systematic review, with or without meta-analysis.", 1),
+    "systematic-review": ("Systematic review, with or without meta-analysis; levelled by the studies it pools.", 1),
     "rct": ("Randomised controlled trial (including cluster-randomised).", 2),
     "non-randomised-trial": ("Controlled trial without randomisation (e.g. sequential allocation).", 3),
     "cohort": ("Prospective or retrospective cohort / follow-up study.", 3),
@@ -52,10 +52,10 @@ DESIGNS = {
     "cross-sectional": ("Cross-sectional or comparative observational study.", 4),
     "case-series": ("Case series, uncontrolled before-after study, or case report.", 4),
     "lab-study": ("Laboratory or biomechanical study (mechanism-based evidence).", 5),
-    "narrative-review": ("Narrative review without a systematic search.", None),
-    "consensus-statement": ("Expert consensus statement.", None),
-    "guideline": ("Clinical practice guideline.", None),
-    "expert-opinion": ("Editorial, commentary or expert opinion.", None),
+    "narrative-review": ("Narrative review without a systematic search; not levelled: it summarises evidence rather than producing it.", None),
+    "consensus-statement": ("Expert consensus statement; not levelled: it judges evidence rather than producing it.", None),
+    "guideline": ("Clinical practice guideline; not levelled: it judges evidence rather than producing it.", None),
+    "expert-opinion": ("Editorial, commentary or expert opinion; not levelled: it is opinion, not evidence produced by a study.", None),
 }
 NOT_LEVELLED_DESIGNS = {design for design, (_, level) in DESIGNS.items() if level is None}
 
@@ -98,6 +98,29 @@ SOURCE_KINDS = {
     "other": "Anything else.",
 }
 
+# What each verdict means: the one place the verdict rule is worded. Its SQL, the rule itself, is
+# the claim_verdicts and treatment_summary views (ingest/load/views.py). Background links never
+# count; levels are those of the study's scheme (OCEBM 2011), 1 strongest.
+CLAIM_VERDICTS = {
+    "supported": "A direct study at level 1-2 supports the claim, and none at level 1-2 contradicts it.",
+    "contradicted": "A direct study at level 1-2 contradicts the claim, and none at level 1-2 supports it.",
+    "conflicting": "A direct study at level 1-2 supports the claim and another at level 1-2 contradicts it.",
+    "weak": "The claim has direct evidence, but it is only mixed, at levels 3-5, or not levelled.",
+    "indirect only": "Every study linked to the claim is indirect evidence (another population, intervention or outcome).",
+    "no evidence": "No study is linked to the claim, background links aside.",
+}
+
+# A treatment's verdict comes from the verdicts of the claims about it, each counted for the
+# treatment by the claim's stance (STANCES).
+TREATMENT_VERDICTS = {
+    "supported": "A claim about the treatment is supported, and none is contradicted or conflicting.",
+    "conflicting": "A claim about the treatment is conflicting, or one is supported and another contradicted.",
+    "contradicted": "A claim about the treatment is contradicted, and none is supported or conflicting.",
+    "weak": "No claim about the treatment is supported, contradicted or conflicting, and one has weak evidence.",
+    "indirect only": "No claim about the treatment has direct evidence, and one has indirect evidence.",
+    "no evidence": "No study is linked to any claim about the treatment, or no claim names it.",
+}
+
 # Every coded field with its vocabulary, for the `vocabulary` table.
 VOCABULARIES = {
     "claims.claim_type": CLAIM_TYPES,
@@ -108,4 +131,6 @@ VOCABULARIES = {
     "studies.metadata_status": METADATA_STATUSES,
     "treatments.category": TREATMENT_CATEGORIES,
     "sources.kind": SOURCE_KINDS,
+    "claim_verdicts.verdict": CLAIM_VERDICTS,
+    "treatment_summary.verdict": TREATMENT_VERDICTS,
 }

@@ -82,8 +82,8 @@ def _parse_library(text: str):
     # bibtexparser logs each failed block as a warning; we report them ourselves, with fixes.
     logging.getLogger("bibtexparser").setLevel(logging.ERROR)
     # The splitter alone: its default middlewares (resolve @string macros, then unwrap values)
-    # took a quarter of the parse, going over every field of every entry block by block;
-    # plain_value does the same work in the one pass that converts each entry.
+    # each go over every field of every entry again; plain_value does the same work in the one
+    # pass that converts each entry.
     return bibtexparser.parse_string(text, parse_stack=[])
 
 

@@ -1,7 +1,7 @@
 """LaTeX in BibTeX fields to Unicode: the common cases directly, the rest through pylatexenc.
 
 Reference managers write accents (\\'e, {\\"o}), escapes (\\&), protective braces ({PRP}), dashes
-(--) and symbol macros (\\textdegree, \\emph{...}); decoding those by table is ~50 times faster than
+(--) and symbol macros (\\textdegree, \\emph{...}); decoding those by table is much cheaper than
 a full LaTeX parse. Macros are looked up in pylatexenc's own tables, so each one gives pylatexenc's
 text. Anything else (macros with other arguments, comments, alignment) goes to pylatexenc itself,
 so the output is always what pylatexenc gives: tests/test_latex.py checks that on every field of
@@ -39,7 +39,8 @@ _SPACE = r"[ \t]*+\n?+[ \t]*+(?![\r\n])"
 _MARKUP = re.compile(rf"""
     \\(?P<escaped>[&%$#_{{}}])
     # \'e, \"{{o}}, and on a digit or a parenthesis too, as in crystal planes: (11\=20)
-  | \\(?P<symbol_accent>[`'^"~=.]){_SPACE}(?:\{{{_SPACE}(?P<braced_letter>[A-Za-z0-9()]|\\[ij]){_SPACE}\}}|(?P<letter>[A-Za-z0-9()])|(?P<dotless>\\[ij])(?![A-Za-z]){_SPACE})
+  | \\(?P<symbol_accent>[`'^"~=.]){_SPACE}
+    (?:\{{{_SPACE}(?P<braced_letter>[A-Za-z0-9()]|\\[ij]){_SPACE}\}}|(?P<letter>[A-Za-z0-9()])|(?P<dotless>\\[ij])(?![A-Za-z]){_SPACE})
     # \v{{c}}, or \v c (a control word takes the single letter after the space; "\v cx" goes to pylatexenc)
   | \\(?P<letter_accent>[uvHckrdb])(?:{_SPACE}\{{{_SPACE}(?P<braced_accented>[A-Za-z]|\\[ij]){_SPACE}\}}|(?=\s){_SPACE}(?P<accented>[A-Za-z])(?![A-Za-z]))
     # a control word swallows the white space after it; then what may be its argument: a group of

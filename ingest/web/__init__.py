@@ -1,11 +1,13 @@
 """Datasette plugin: the evidence pages, and cite packs as output formats.
 
 Pages (pages.py, templates in templates/): /treatment/<id>, /claim/<id>,
-/evidence-map, and a home page that says what the knowledge base is.
+/evidence-map, and a home page that says what the knowledge base is. They read whichever served
+database is a knowledge base build, whatever its name.
 
 Any query or table whose rows are studies (with `key`, `title` and `bibtex` columns) can be
-downloaded as .md (AMA style), .bibtex or .csl (CSL-JSON); the `cite_pack` canned query selects the
-studies behind a claim or a treatment. Installed through the `datasette` entry point in pyproject.toml; Datasette serves templates/ and static/ beside this file.
+downloaded as .md (AMA style), .bibtex or .csl (CSL-JSON); the `cite_pack` canned query, added
+here, selects the studies behind a claim or a treatment. Installed through the `datasette` entry
+point in pyproject.toml; Datasette serves templates/ and static/ beside this file.
 """
 
 import json
@@ -58,6 +60,29 @@ def render_cell(value, column, database, datasette):
         for name, label in LINK_LABELS.items()
     ]
     return Markup(" · ".join(links))
+
+
+CITE_PACK_QUERY = {
+    "title": "Cite pack for a claim or a treatment",
+    "description": (
+        "The studies behind a claim (enter its id) or a treatment (enter its id, e.g. prp), strongest "
+        "evidence first. Download them ready to paste with the links below the table: md (a numbered list "
+        "in AMA style with DOI links), bibtex (the original entries) or csl (CSL-JSON for reference "
+        "managers). Any table or query of studies offers the same formats."
+    ),
+    "sql": cite.STUDIES_FOR_TARGET.strip(),
+}
+
+
+@hookimpl
+def canned_queries(datasette, database):
+    """The cite_pack query, on the database that holds the knowledge base (its SQL is the CLI's)."""
+
+    async def queries():
+        db = datasette.get_database(database)
+        return {"cite_pack": CITE_PACK_QUERY} if await db.table_exists("build_info") else {}
+
+    return queries
 
 
 @hookimpl

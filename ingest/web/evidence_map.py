@@ -7,11 +7,13 @@ stronger), and indirect evidence is hatched. Pure function of rows, so it is tes
 
 from html import escape
 
+from ingest.check.vocabulary import TREATMENT_VERDICTS
+
 LEVEL_COLOURS = {
     "supports": {1: "#1b5e20", 2: "#388e3c", 3: "#81c784", 4: "#c5e1a5", 5: "#e6ee9c", None: "#bdbdbd"},
     "contradicts": {1: "#b71c1c", 2: "#e53935", 3: "#ef9a9a", 4: "#ffcdd2", 5: "#fce4ec", None: "#bdbdbd"},
 }
-VERDICT_ORDER = ["supported", "conflicting", "contradicted", "weak", "indirect only", "no evidence"]
+VERDICT_ORDER = list(TREATMENT_VERDICTS)  # strongest for first, down to no evidence
 ROW, BLOCK, GAP = 26, 16, 2
 NAME_WIDTH, SIDE, VERDICT_WIDTH = 380, 260, 120
 
@@ -80,8 +82,9 @@ def _legend(y: int) -> str:
     for index, level in enumerate([1, 2, 3, 4, 5, None]):
         x = 140 + index * 90
         label = f"level {level}" if level else "not levelled"
-        out.append(f'<rect x="{x}" y="{y}" width="{BLOCK}" height="{BLOCK}" fill="{LEVEL_COLOURS["supports"][level]}" stroke="#555" stroke-width="0.5"/>')
-        out.append(f'<rect x="{x + BLOCK}" y="{y}" width="{BLOCK}" height="{BLOCK}" fill="{LEVEL_COLOURS["contradicts"][level]}" stroke="#555" stroke-width="0.5"/>')
+        for offset, relation in ((0, "supports"), (BLOCK, "contradicts")):
+            colour = LEVEL_COLOURS[relation][level]
+            out.append(f'<rect x="{x + offset}" y="{y}" width="{BLOCK}" height="{BLOCK}" fill="{colour}" stroke="#555" stroke-width="0.5"/>')
         out.append(f'<text x="{x + 2 * BLOCK + 4}" y="{y + 12}">{label}</text>')
     y += 30
     out.append(f'<rect x="140" y="{y}" width="{BLOCK}" height="{BLOCK}" fill="#388e3c" stroke="#555" stroke-width="0.5"/>'

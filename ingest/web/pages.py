@@ -10,7 +10,6 @@ from datasette.utils.asgi import NotFound, Response
 
 from ingest.web.evidence_map import render_map
 
-DATABASE = "evidence"
 RELATION_ORDER = "case e.relation when 'supports' then 0 when 'contradicts' then 1 when 'mixed' then 2 else 3 end"
 
 CLAIMS_OF_TREATMENT = """
@@ -31,6 +30,14 @@ order by e.claim_id, {RELATION_ORDER}, st.evidence_level is null, st.evidence_le
 """
 
 
+async def knowledge_base(datasette):
+    """The served database that is a knowledge base (a build of `ingest build` has build_info), whatever its name."""
+    for name, db in datasette.databases.items():
+        if name != "_internal" and await db.table_exists("build_info"):
+            return db
+    raise NotFound("No knowledge base is served: serve an evidence.db built by `make ingest`")
+
+
 async def _rows(db, sql: str, params: dict | None = None) -> list[dict]:
     return [dict(row) for row in (await db.execute(sql, params or {})).rows]
 
@@ -48,7 +55,7 @@ async def _links_by_claim(db, claim_ids: list[str]) -> dict[str, list[dict]]:
 
 
 async def treatment_page(datasette, request):
-    db = datasette.get_database(DATABASE)
+    db = await knowledge_base(datasette)
     treatment_id = request.url_vars["treatment_id"]
     summary = await _one(db, "select * from treatment_summary where treatment_id = :id", {"id": treatment_id})
     if summary is None:
@@ -56,12 +63,12 @@ async def treatment_page(datasette, request):
     treatment = await _one(db, "select * from treatments where id = :id", {"id": treatment_id})
     claims = await _rows(db, CLAIMS_OF_TREATMENT, {"id": treatment_id})
     links = await _links_by_claim(db, [claim["claim_id"] for claim in claims])
-    context = {"treatment": treatment, "summary": summary, "claims": claims, "links": links, "database": DATABASE}
+    context = {"treatment": treatment, "summary": summary, "claims": claims, "links": links, "database": db.name}
     return Response.html(await datasette.render_template("treatment.html", context, request=request))
 
 
 async def claim_page(datasette, request):
-    db = datasette.get_database(DATABASE)
+    db = await knowledge_base(datasette)
     claim_id = request.url_vars["claim_id"]
     claim = await _one(db, """
         select v.*, c.quote, s.id as source_id, s.title as source_title, s.author as source_author,
@@ -76,7 +83,7 @@ async def claim_page(datasette, request):
         where ct.claim_id = :id order by t.name""", {"id": claim_id})
     links = (await _links_by_claim(db, [claim_id]))[claim_id]
     context = {
-        "claim": claim, "treatments": treatments, "database": DATABASE,
+        "claim": claim, "treatments": treatments, "database": db.name,
         "context": quote_in_context(claim["source_text"] or "", claim["quote"]),
         "groups": [(relation, [link for link in links if link["relation"] == relation])
                    for relation in ("supports", "contradicts", "mixed", "background")],
@@ -85,11 +92,11 @@ async def claim_page(datasette, request):
 
 
 async def evidence_map_page(datasette, request):
-    db = datasette.get_database(DATABASE)
+    db = await knowledge_base(datasette)
     treatments = await _rows(db, "select * from treatment_summary")
     links = await _rows(db, "select * from treatment_evidence")
     svg = render_map(treatments, links, lambda treatment_id: datasette.urls.path(f"/treatment/{treatment_id}"))
-    context = {"svg": svg, "treatments": treatments}
+    context = {"svg": svg, "treatments": treatments, "database": db.name}
     return Response.html(await datasette.render_template("evidence_map.html", context, request=request))
 
 
@@ -110,17 +117,28 @@ def quote_in_context(text: str, quote: str, around: int = 280) -> dict | None:
     }
 
 
+async def _vocabulary(db) -> dict[str, dict[str, str]]:
+    """What each code means, by field and value, in the vocabulary's own order."""
+    vocabulary: dict[str, dict[str, str]] = {}
+    for row in await _rows(db, "select field, value, description from vocabulary order by rowid"):
+        vocabulary.setdefault(row["field"], {})[row["value"]] = row["description"]
+    return vocabulary
+
+
 async def home_page_vars(datasette) -> dict:
-    """Data for the customised home page (index.html)."""
-    if DATABASE not in datasette.databases:
+    """Data for the customised home page (index.html): nothing when no knowledge base is served."""
+    try:
+        db = await knowledge_base(datasette)
+    except NotFound:
         return {}
-    db = datasette.get_database(DATABASE)
     return {
+        "kb_database": db.name,
         "kb_sources": await _rows(db, "select id, title, author, publisher, published, kind, conflict_of_interest from sources order by id"),
         "kb_counts": await _one(db, """select (select count(*) from claims) as claims,
             (select count(*) from studies where design is not null) as studies,
             (select count(*) from claim_evidence) as links, (select count(*) from treatments) as treatments""", {}),
         "kb_verdicts": await _rows(db, "select verdict, count(*) as n from treatment_summary group by verdict order by n desc"),
+        "kb_vocabulary": await _vocabulary(db),
         "kb_audits": [(name, query.get("title", name)) for name, query in
-                      (datasette.metadata("queries", database=DATABASE) or {}).items() if name.startswith("audit_")],
+                      (datasette.metadata("queries", database=db.name) or {}).items() if name.startswith("audit_")],
     }
