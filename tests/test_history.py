@@ -108,3 +108,16 @@ def test_diff_needs_built_databases(tmp_path):
     result = CliRunner().invoke(cli, ["diff", str(tmp_path / "a.db"), str(tmp_path / "b.db")])
     assert result.exit_code == 1
     assert result.output == f"Error: {tmp_path / 'a.db'} not found: build it first with `make ingest` or `python -m ingest build`\n"
+
+
+def test_history_is_kept_whatever_the_folder_is_called(tmp_path):
+    """The old database is attached by URI: spaces, '#', '?' and '%' in its path must not break that."""
+    folder = tmp_path / "my data #1 ?50%"
+    folder.mkdir()
+    build(FIXTURE_KB, folder / "evidence.db", "2026-01-01T00:00:00+00:00")
+    build(FIXTURE_KB, folder / "evidence.db", "2026-01-02T00:00:00+00:00")
+    database = sqlite_utils.Database(folder / "evidence.db")
+    assert database["previous_verdicts"].count == 7
+    assert [row["previous_built_at"] for row in database.query("select previous_built_at from build_info")] == ["2026-01-01T00:00:00+00:00"]
+    result = CliRunner().invoke(cli, ["diff", str(folder / "evidence.db"), str(folder / "evidence.db")])
+    assert result.output == "No claim changed its verdict.\n"
