@@ -99,7 +99,8 @@ def synthetic(root: Path, studies: int, seed: int = 1) -> tuple[Path, Path]:
             (data / "sources" / f"source{n}.txt").write_text(" ".join(quotes[n::sources]), encoding="utf-8")
             file.write(f"- id: source{n}\n  title: Source {n}\n  kind: blog\n  text_file: sources/source{n}.txt\n")
     (data / "conditions.yml").write_text("- id: pfps\n  name: PFPS\n", encoding="utf-8")
-    (data / "treatments.yml").write_text("".join(f"- id: t{i}\n  name: Treatment {word(i)}\n  category: exercise\n" for i in range(treatments)), encoding="utf-8")
+    treatment_rows = (f"- id: t{i}\n  name: Treatment {word(i)}\n  category: exercise\n" for i in range(treatments))
+    (data / "treatments.yml").write_text("".join(treatment_rows), encoding="utf-8")
     with open(data / "studies.yml", "w", encoding="utf-8") as file:
         for i in range(studies):
             file.write(f"- key: s{i}\n  design: rct\n  evidence_level: 2\n  population: {i} runners\n  condition: pfps\n  metadata_status: verified\n")
@@ -162,13 +163,20 @@ def serve_timings(dbs: dict[int, Path]) -> dict:
     return {size: {name: by_request[name][size] for name in by_request} for size in servers}
 
 
+def count_entries(bib: Path) -> int:
+    """Entries in a BibTeX file: lines opening with @, less @comment, @string and @preamble."""
+    with bib.open(encoding="utf-8") as file:
+        lines = (line.lstrip().lower() for line in file)
+        return sum(1 for line in lines if line.startswith("@") and not line.startswith(("@comment", "@string", "@preamble")))
+
+
 def bench_file(label: str, bib: Path, data: Path, work: Path, repeats: int) -> dict:
     """Timings of one input: each the median of `repeats` runs, the runs taking turns, so a slow
     spell of the machine hits the raw parse and the build alike. The stock pipeline, the slow
     baseline, runs once."""
     db = work / label.replace(" ", "-").replace(",", "") / "evidence.db"  # the pages expect the name "evidence"
     db.parent.mkdir(parents=True, exist_ok=True)
-    row = {"input": label, "entries": sum(1 for line in bib.open(encoding="utf-8") if line.lstrip().startswith("@") and not line.lstrip().lower().startswith(("@comment", "@string", "@preamble")))}
+    row = {"input": label, "entries": count_entries(bib)}
     row["stock_pipeline"] = measure(STOCK_PIPELINE, bib)
     runs = {"raw_parse": [], "build": [], "no_change_build": []}
     for _ in range(repeats):

@@ -42,6 +42,7 @@ def test_fast_decoding_matches_the_full_decoder(name):
     assert mismatches == []
 
 
+@pytest.mark.corpus
 def test_the_fast_path_does_the_work_on_the_large_export():
     values = field_values(FIXTURES / "bbt-import_1436-3_LARGE-7166-entries.bib")
     left_to_pylatexenc = [value for value in values if _decode_common(value) is None]

@@ -41,6 +41,7 @@ def test_people_and_name_parts_match_bibtexparser_on_real_exports(name):
     assert [mismatch for mismatch in map(fast_parts_mismatch, people) if mismatch] == []
 
 
+@pytest.mark.corpus
 def test_the_fast_path_does_the_work_on_the_large_export():
     fields = author_fields(FIXTURES / "bbt-import_1436-3_LARGE-7166-entries.bib")
     people = {person for field in fields for person in split_people(field)}
