@@ -1,5 +1,8 @@
-"""Shared fixtures: a tiny knowledge base built with the real builder, served by a real Datasette."""
+"""Shared fixtures: knowledge bases built with the real builder, `python -m ingest` in a real process,
+and a real Datasette serving on 127.0.0.1."""
 
+import json
+import os
 import re
 import shutil
 import socket
@@ -55,6 +58,37 @@ def datasette(fixture_db, metadata) -> Datasette:
     return Datasette([str(fixture_db)], metadata=metadata)
 
 
+def run_ingest(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    """`python -m ingest ...` in a real process, as a curator runs it; output captured as text."""
+    return subprocess.run([sys.executable, "-m", "ingest", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+@pytest.fixture(scope="session")
+def real_db(tmp_path_factory) -> Path:
+    """The repository's own references.bib and data/, built once for the session."""
+    path = tmp_path_factory.mktemp("real") / "evidence.db"
+    build_database(read_inputs(REPO / "references.bib", REPO / "data"), path)
+    return path
+
+
+def one_source_inputs(studies: list[Study], claims: list[Claim], titles: dict | None = None,
+                      source: Source | None = None, treatment: Treatment | None = None, source_texts: dict | None = None) -> Inputs:
+    """Validated inputs of one source, one condition (pfps) and one treatment, with the given studies
+    and claims; each study gets a reference of 2020 titled by `titles` (else by its key)."""
+    titles = titles or {}
+    return Inputs(
+        references=[Reference(key=study.key, entry_type="article", line=1, fields={"title": titles.get(study.key, study.key), "year": "2020"},
+                              year=2020) for study in studies],
+        sources=[source or Source(id="source", title="An article", kind="blog")],
+        conditions=[Condition(id="pfps", name="Patellofemoral pain")],
+        treatments=[treatment or Treatment(id="treatment", name="A treatment", category="exercise")],
+        studies=studies,
+        claims=claims,
+        source_texts=source_texts or {},
+    )
+
+
 def link(relation: str, directness: str, level: int | None, key: str) -> tuple:
     """An evidence link for build_tiny_db: (relation, directness, level of the study, study key)."""
     return relation, directness, level, key
@@ -66,28 +100,44 @@ def build_tiny_db(tmp_path, claims: list[tuple[str, str, list[tuple]]], retracte
     claims: (claim id, stance, links), each link made by link(). Studies are created from the links.
     """
     levels = {key: level for _, _, links in claims for _, _, level, key in links}
-    inputs = Inputs(
-        references=[Reference(key=key, entry_type="article", line=1, fields={"title": key, "year": "2020"}, year=2020) for key in levels],
-        sources=[Source(id="source", title="An article", kind="blog")],
-        conditions=[Condition(id="pfps", name="Patellofemoral pain")],
-        treatments=[Treatment(id="treatment", name="A treatment", category="exercise")],
-        studies=[
-            Study(key=key, design="narrative-review" if level is None else "rct", evidence_level=level,
-                  metadata_status="verified", retracted=key in retracted)
-            for key, level in levels.items()
-        ],
-        claims=[
-            Claim(
-                id=claim_id, source="source", quote="q", text=f"Claim {claim_id}.", claim_type="treatment-benefit",
-                condition="pfps", stance=stance, treatments=["treatment"],
-                evidence=[EvidenceLink(study=key, relation=relation, directness=directness, finding="f")
-                          for relation, directness, _, key in links],
-            )
-            for claim_id, stance, links in claims
-        ],
-    )
-    build_database(inputs, tmp_path / "evidence.db")
+    studies = [Study(key=key, design="narrative-review" if level is None else "rct", evidence_level=level,
+                     metadata_status="verified", retracted=key in retracted)
+               for key, level in levels.items()]
+    claims = [
+        Claim(id=claim_id, source="source", quote="q", text=f"Claim {claim_id}.", claim_type="treatment-benefit",
+              condition="pfps", stance=stance, treatments=["treatment"],
+              evidence=[EvidenceLink(study=key, relation=relation, directness=directness, finding="f")
+                        for relation, directness, _, key in links])
+        for claim_id, stance, links in claims
+    ]
+    build_database(one_source_inputs(studies, claims), tmp_path / "evidence.db")
     return sqlite_utils.Database(tmp_path / "evidence.db")
+
+
+# Markup-like text in every field a page shows: pages, the browser and the served site must show it as text.
+HOSTILE = {
+    "source_title": '<b>Bold</b> & "quoted"',
+    "claim_text": '<script>alert("claim")</script>',
+    "quote": "<img src=x onerror=alert(1)>",
+    "treatment": "<i>Treatment</i>",
+    "study_title": "<svg onload=alert(2)>",
+    "finding": "javascript:alert(3) =HYPERLINK(\"http://x\")",
+}
+
+
+def hostile_database(path: Path) -> None:
+    """A knowledge base whose every shown field is markup-like text (HOSTILE)."""
+    claim = Claim(id="c1", source="src", quote=HOSTILE["quote"], text=HOSTILE["claim_text"], claim_type="treatment-benefit",
+                  condition="pfps", treatments=["tx"],
+                  evidence=[EvidenceLink(study="s1", relation="supports", directness="direct", finding=HOSTILE["finding"])])
+    inputs = one_source_inputs(
+        [Study(key="s1", design="rct", evidence_level=2, metadata_status="verified")], [claim],
+        titles={"s1": HOSTILE["study_title"]},
+        source=Source(id="src", title=HOSTILE["source_title"], kind="blog", conflict_of_interest="<u>sells it</u>"),
+        treatment=Treatment(id="tx", name=HOSTILE["treatment"], category="other"),
+        source_texts={"src": f"Before. {HOSTILE['quote']} After."},
+    )
+    build_database(inputs, path)
 
 
 # The settings `make serve` uses, read from the Makefile so that tests serve the same way.
@@ -101,24 +151,36 @@ def free_port() -> int:
 
 
 def start_datasette(db: Path) -> tuple[subprocess.Popen, str]:
-    """A real `datasette serve` of db on 127.0.0.1, as `make serve` runs it; (process, URL) once it answers."""
-    port = free_port()
+    """A real `datasette serve` of db on 127.0.0.1, as `make serve` runs it; (process, URL) once it answers.
+
+    Tests run in parallel: another worker's server may take the free port first. Then this server
+    exits, and another port is tried; a server is only taken as this one if it serves db."""
     settings = [arg for name, value in SERVE_SETTINGS for arg in ("--setting", name, value)]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "datasette", "serve", "--immutable", str(db), "--metadata", str(REPO / "metadata.yml"),
-         "--host", "127.0.0.1", "--port", str(port), *settings],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/-/versions.json", timeout=1).read()
+    for _attempt in range(5):
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "datasette", "serve", "--immutable", str(db), "--metadata", str(REPO / "metadata.yml"),
+             "--host", "127.0.0.1", "--port", str(port), *settings],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        if serves(process, url, db):
             return process, url
+        process.kill()
+        process.wait()
+    raise RuntimeError(f"datasette did not start serving {db} in 5 attempts")
+
+
+def serves(process: subprocess.Popen, url: str, db: Path) -> bool:
+    """Wait (up to 60 s: a busy machine is slow) until the server at url answers with db; False if it exits first."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/-/databases.json", timeout=2) as response:
+                return [database["path"] for database in json.load(response)] == [str(db)]
         except OSError:
             time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("datasette did not start within 30 seconds")
+    return False
 
 
 def stop_datasette(process: subprocess.Popen) -> None:

@@ -8,13 +8,11 @@ case must leave evidence.db byte for byte as it was, with no traceback and no st
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURE_KB, REPO
+from conftest import FIXTURE_KB, run_ingest
 
 from ingest.check.inputs import read_inputs
 from ingest.load.build import build_database
@@ -54,11 +52,6 @@ def prepare(name: str, root: Path) -> dict:
     return case
 
 
-def ingest(root: Path, command: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ingest", command], cwd=root, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
-
-
 def summary(count: int, consequence: str) -> str:
     return f"{count} problem{'s' if count != 1 else ''} found; {consequence}."
 
@@ -76,8 +69,8 @@ def test_bad_input(tmp_path, name):
     before = (root / "evidence.db").read_bytes()
     expected = case["expected"].splitlines() if case["expected"] else []
 
-    check = ingest(root, "check")
-    build = ingest(root, "build")
+    check = run_ingest("check", cwd=root)
+    build = run_ingest("build", cwd=root)
 
     for result in (check, build):
         assert "Traceback" not in result.stderr, result.stderr

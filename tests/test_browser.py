@@ -8,11 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, start_datasette, stop_datasette
-from test_pages import HOSTILE, hostile_database
-
-from ingest.check.inputs import read_inputs
-from ingest.load.build import build_database
+from conftest import HOSTILE, hostile_database, start_datasette, stop_datasette
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed: `make chromium` installs Debian's package")
@@ -23,11 +19,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(real_db):
     """The repository's real knowledge base, served."""
-    db = tmp_path_factory.mktemp("site") / "evidence.db"
-    build_database(read_inputs(REPO / "references.bib", REPO / "data"), db)
-    process, url = start_datasette(db)
+    process, url = start_datasette(real_db)
     yield url
     stop_datasette(process)
 

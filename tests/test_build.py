@@ -2,12 +2,10 @@
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import sqlite_utils
-from conftest import FIXTURE_KB, REPO
+from conftest import FIXTURE_KB, run_ingest
 
 from ingest.check.inputs import read_inputs
 from ingest.load.build import build_database
@@ -226,11 +224,6 @@ def test_empty_inputs_still_give_the_full_schema(tmp_path):
     assert set(TABLES) <= set(db.table_names())
     assert set(VIEWS) <= set(db.view_names())
     assert rows(db_path, "select count(*) as n from evidence_table") == [{"n": 0}]
-
-
-def run_ingest(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ingest", *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(REPO), "PATH": ""})
 
 
 def test_failed_build_leaves_the_database_untouched(kb):

@@ -83,8 +83,13 @@ def test_validation_and_build_give_a_database_or_a_clean_error(tmp_path_factory,
     try:
         inputs = read_inputs(root / "references.bib", root / "data")
     except InputError as error:
-        assert all(problem.message for problem in error.problems)
-        assert not (root / "evidence.db").exists()
+        # each problem names an input file and a line inside it, so a curator can find it
+        lines = {path: (root / path).read_text(encoding="utf-8", errors="replace").count("\n") + 1
+                 for path in ("references.bib", "data/claims.yml")}
+        for problem in error.problems:
+            assert problem.message
+            where = Path(problem.path).resolve().relative_to(root.resolve()).as_posix()
+            assert problem.line is None or 1 <= problem.line <= lines.get(where, problem.line)
         return
     counts = build_database(inputs, root / "evidence.db")
     assert counts["claims"] == len(inputs.claims)

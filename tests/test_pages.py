@@ -1,14 +1,13 @@
 """The evidence pages through Datasette's test client: content, links, the map, and escaping."""
 
 import re
+import shutil
 
 import pytest
+from conftest import hostile_database
 from datasette.app import Datasette
 
-from ingest.check.inputs import Inputs
-from ingest.check.models import Claim, Condition, EvidenceLink, Source, Study, Treatment
-from ingest.load.build import build_database
-from ingest.read.bibtex import Reference
+from ingest.check.vocabulary import CLAIM_VERDICTS, TREATMENT_VERDICTS
 from ingest.web.evidence_map import render_map
 from ingest.web.pages import quote_in_context
 
@@ -74,6 +73,23 @@ async def test_home_page(datasette):
     assert "Conflict of interest: Sells the injections it recommends." in text
     assert "How verdicts are decided" in text
     assert "Audit: claims with no evidence" in text
+    # the rules are the vocabulary table's own words, read from the database
+    for verdict, rule in {**CLAIM_VERDICTS, **TREATMENT_VERDICTS}.items():
+        assert f"{verdict} {rule}" in text
+
+
+@pytest.mark.asyncio
+async def test_pages_work_whatever_the_database_is_called(fixture_db, metadata, tmp_path):
+    renamed = tmp_path / "runners knee 2026.db"
+    shutil.copy(fixture_db, renamed)
+    datasette = Datasette([str(renamed)], metadata=metadata)
+    assert "How verdicts are decided" in visible(await page(datasette, "/"))
+    treatment = await page(datasette, "/treatment/prp")
+    assert '<a href="/runners+knee+2026/treatments/prp">' in treatment
+    assert "/evidence/" not in treatment
+    assert (await page(datasette, "/runners+knee+2026/cite_pack.md?target=prp")).startswith("1. Bennell KL, Paterson KL")
+    assert "/evidence/" not in await page(datasette, "/claim/ortho-prp-chondromalacia")
+    assert '<a href="/treatment/prp">' in await page(datasette, "/evidence-map")
 
 
 def test_map_blocks_count_each_study_for_and_against():
@@ -98,33 +114,6 @@ def test_map_blocks_count_each_study_for_and_against():
 ])
 def test_quote_in_context(text, quote, expected):
     assert quote_in_context(text, quote) == expected
-
-
-HOSTILE = {
-    "source_title": '<b>Bold</b> & "quoted"',
-    "claim_text": '<script>alert("claim")</script>',
-    "quote": "<img src=x onerror=alert(1)>",
-    "treatment": "<i>Treatment</i>",
-    "study_title": "<svg onload=alert(2)>",
-    "finding": "javascript:alert(3) =HYPERLINK(\"http://x\")",
-}
-
-
-def hostile_database(path) -> None:
-    """A knowledge base whose every shown field is markup-like text."""
-    inputs = Inputs(
-        references=[Reference(key="s1", entry_type="article", line=1,
-                              fields={"title": HOSTILE["study_title"], "year": "2020"}, year=2020)],
-        sources=[Source(id="src", title=HOSTILE["source_title"], kind="blog", conflict_of_interest="<u>sells it</u>")],
-        conditions=[Condition(id="pfps", name="PFPS")],
-        treatments=[Treatment(id="tx", name=HOSTILE["treatment"], category="other")],
-        studies=[Study(key="s1", design="rct", evidence_level=2, metadata_status="verified")],
-        claims=[Claim(id="c1", source="src", quote=HOSTILE["quote"], text=HOSTILE["claim_text"], claim_type="treatment-benefit",
-                      condition="pfps", treatments=["tx"],
-                      evidence=[EvidenceLink(study="s1", relation="supports", directness="direct", finding=HOSTILE["finding"])])],
-        source_texts={"src": f"Before. {HOSTILE['quote']} After."},
-    )
-    build_database(inputs, path)
 
 
 @pytest.mark.asyncio

@@ -5,16 +5,7 @@ import sqlite_utils
 from conftest import REPO
 from datasette.app import Datasette
 
-from ingest.check.inputs import read_inputs
 from ingest.check.links import normalise_space
-from ingest.load.build import build_database
-
-
-@pytest.fixture(scope="module")
-def real_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("real") / "evidence.db"
-    build_database(read_inputs(REPO / "references.bib", REPO / "data"), path)
-    return path
 
 
 def query(db_path, sql: str) -> list[dict]:

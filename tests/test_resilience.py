@@ -21,9 +21,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_KB, REPO, SERVE_SETTINGS, start_datasette
+from conftest import FIXTURE_KB, HOSTILE, REPO, SERVE_SETTINGS, hostile_database, run_ingest, start_datasette
 from conftest import stop_datasette as stop
-from test_pages import HOSTILE, hostile_database
 
 LOAD_PATHS = [
     "/evidence/claims.json?_size=max",
@@ -53,12 +52,10 @@ def snapshot(body: str) -> str:
     return json.dumps(data, sort_keys=True)
 
 
-def ingest_build(root: Path, source: str, db: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ingest", "build", "--bib", str(root / source / "references.bib"),
-         "--data", str(root / source / "data"), "--db", str(db)],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
+def ingest_build(root: Path, source: str, db: Path, *options: str) -> subprocess.CompletedProcess:
+    """Build knowledge base `source` ("a" or "b", under root) into db."""
+    return run_ingest("build", "--bib", str(root / source / "references.bib"), "--data", str(root / source / "data"),
+                      "--db", str(db), *options)
 
 
 @pytest.fixture
@@ -138,49 +135,125 @@ def test_serving_while_rebuilding_ten_times(two_knowledge_bases):
         stop(process)
 
 
-def killed_build(root: Path, db: Path, after_temporary_file: bool, delay: float) -> None:
-    """Start a build of the repository's data over db and SIGKILL it: `delay` seconds after start,
-    or that long after its temporary file appears (inside the window where it writes)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ingest", "build", "--bib", str(REPO / "references.bib"), "--data", str(REPO / "data"),
-         "--db", str(db)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(REPO)},
+# A build that kills itself (SIGKILL: no clean-up runs) at a chosen moment, by wrapping the function
+# it is about to call. The moments, in the order a build reaches them:
+KILL_AT = {
+    # the tables exist in the temporary file, empty
+    "tables created": "build.create_tables = after(build.create_tables)",
+    # inside the transaction that inserts the rows, three tables written
+    "rows half inserted": "build.insert_rows = after(build.insert_rows, calls=3)",
+    # indexes, full-text search and views written; build_info not yet
+    "views created": "build.ensure_db_shape = after(build.ensure_db_shape)",
+    # complete and flushed to disk, not yet renamed over the old database
+    "before the rename": "os.replace = before(os.replace)",
+    # renamed into place, before the temporary file's clean-up and the summary
+    "after the rename": "os.replace = after(os.replace)",
+}
+KILLED_BUILD = """
+import os, signal, sys
+from ingest.cli import cli
+from ingest.load import build
+
+def die():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+def before(function):
+    def wrapped(*args, **kwargs):
+        die()
+    return wrapped
+
+def after(function, calls=1):
+    count = [0]
+    def wrapped(*args, **kwargs):
+        result = function(*args, **kwargs)
+        count[0] += 1
+        if count[0] == calls:
+            die()
+        return result
+    return wrapped
+
+exec(sys.argv[1])
+cli(sys.argv[2:])
+"""
+
+
+def killed_build(moment: str, db: Path) -> int:
+    """Build the repository's data over db with --force, killed at `moment`; the exit code."""
+    process = subprocess.run(
+        [sys.executable, "-c", KILLED_BUILD, KILL_AT[moment], "build", "--force", "--bib", str(REPO / "references.bib"),
+         "--data", str(REPO / "data"), "--db", str(db)],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)},
     )
-    if after_temporary_file:
-        deadline = time.monotonic() + 20
-        while process.poll() is None and time.monotonic() < deadline and not temporaries(root):
-            time.sleep(0.001)
-    time.sleep(delay)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    return process.returncode
 
 
 def temporaries(root: Path) -> list[str]:
     return [p.name for p in root.iterdir() if p.name.startswith(".evidence.db.")]
 
 
-def test_builds_killed_at_random_moments_lose_nothing(two_knowledge_bases):
+def claims_in(db: Path) -> int:
+    """The number of claims in db, after checking the file is a whole, sound SQLite database."""
+    connection = sqlite3.connect(db)
+    try:
+        assert connection.execute("pragma integrity_check").fetchone() == ("ok",)
+        assert connection.execute("select count(*) from build_info").fetchone() == (1,)
+        return connection.execute("select count(*) from claims").fetchone()[0]
+    finally:
+        connection.close()
+
+
+REPOSITORY_CLAIMS = sum(1 for line in (REPO / "data" / "claims.yml").read_text(encoding="utf-8").splitlines() if line.startswith("- id: "))
+
+
+@pytest.mark.parametrize("moment", list(KILL_AT))
+def test_a_build_killed_at_any_moment_loses_nothing(two_knowledge_bases, moment):
     root = two_knowledge_bases
     db = root / "evidence.db"
     assert ingest_build(root, "a", db).returncode == 0
     old = db.read_bytes()
-    repository_claims = sum(1 for line in (REPO / "data" / "claims.yml").read_text(encoding="utf-8").splitlines() if line.startswith("- id: "))
+
+    assert killed_build(moment, db) == -signal.SIGKILL
+
+    if moment == "after the rename":  # the new build, whole
+        assert claims_in(db) == REPOSITORY_CLAIMS != 7
+        assert temporaries(root) == []
+    else:  # the old build, byte for byte; the killed build's temporary file left behind
+        assert db.read_bytes() == old
+        assert claims_in(db) == 7
+        assert len(temporaries(root)) == 1
+        if moment == "before the rename":  # killed at the last moment: the file left is the whole new build
+            assert claims_in(root / temporaries(root)[0]) == REPOSITORY_CLAIMS
+        # the next build finds its inputs unchanged, so builds nothing, and still tidies up
+        again = ingest_build(root, "a", db)
+        assert again.returncode == 0 and "is up to date" in again.stdout
+        assert db.read_bytes() == old
+        assert temporaries(root) == []
+
+
+def test_builds_killed_at_random_moments_leave_a_whole_database(two_knowledge_bases):
+    """Kills timed from the start of the process land anywhere (while Python starts, while the
+    inputs are read, while it writes): whatever is hit, the database is one build or the other."""
+    root = two_knowledge_bases
+    db = root / "evidence.db"
+    assert ingest_build(root, "a", db).returncode == 0
+    old = db.read_bytes()
     chance = random.Random(7)
-    kills = [(False, chance.uniform(0.02, 0.4)) for _ in range(4)] + [(True, chance.uniform(0, 0.04)) for _ in range(4)]
-    left_behind = 0
-    for after_temporary_file, delay in kills:
-        killed_build(root, db, after_temporary_file, delay)
-        left_behind += bool(temporaries(root))
-        connection = sqlite3.connect(db)
-        assert connection.execute("pragma integrity_check").fetchone() == ("ok",)
-        claims = connection.execute("select count(*) from claims").fetchone()[0]
-        connection.close()
-        assert claims in (7, repository_claims)  # entirely the old build, or entirely the new one
+    for delay in [chance.uniform(0.05, 1.5) for _ in range(4)]:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ingest", "build", "--force", "--bib", str(REPO / "references.bib"),
+             "--data", str(REPO / "data"), "--db", str(db)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+        time.sleep(delay)
+        process.kill()
+        process.wait()
+        claims = claims_in(db)
+        assert claims in (7, REPOSITORY_CLAIMS)
         if claims == 7:
             assert db.read_bytes() == old
-    assert left_behind >= 1, "no kill landed inside a build: the test did not test anything"
-    assert ingest_build(root, "a", db).returncode == 0  # the next build works and tidies up
+    assert ingest_build(root, "a", db, "--force").returncode == 0  # the next build works and tidies up
     assert temporaries(root) == []
+    assert claims_in(db) == 7
 
 
 @pytest.fixture(scope="module")
