@@ -74,7 +74,7 @@ screenshots: $(VENV)/.installed chromium
 		tests/screenshots/evidence-map.png docs/screenshots/
 
 ## bench: time and measure ingest and serving at 1k, 10k and 100k studies and on large real
-##        exports; prints a table and writes bench/results/bench.json (takes a while at 100k)
+##        exports; prints a table, writes bench/results.json and bench/README.md (takes a while at 100k)
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench.py $(SIZES)
 

@@ -2,23 +2,28 @@
 
 Generates synthetic knowledge bases of 1k, 10k and 100k studies (claims and links in the real
 data's proportions: 63 studies, 84 claims, 150 links), and also runs on the large real exports.
-Prints a table and writes bench/results/bench.json. Each timing runs in a fresh process; raw parse,
-build and no-change build are the median of five runs taking turns (one run at 100k).
+Prints a table, writes bench/results.json, and bench/README.md from it (bench/report.py); the
+generated inputs and databases go in bench/results/, which is not committed. Each timing runs in a
+fresh process; raw parse, build and no-change build are the median of five runs taking turns (one
+run at 100k).
 """
 
+import datetime
 import json
-import random
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from report import README, RESULTS_JSON, write_readme
+from synthetic import empty_data, synthetic, word
+
 REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "bench" / "results"
+RESULTS = REPO / "bench" / "results"  # the work files
 REAL_FILES = ["bbt-import_1436-3_LARGE-7166-entries.bib", "pybtex_tugboat-LARGE-2720-entries.bib"]
-# Runs per timing (the median is reported): this machine's speed drifts by a third from second to
-# second. At 100k studies, where a build takes minutes, one run.
+# Runs per timing, the median reported: a shared machine's speed drifts from one second to the next.
+# At 100k studies, where a build takes minutes, one run.
 REPEATS = 5
 
 # Each snippet runs in its own interpreter and prints {"seconds": ..., "peak_mb": ...}.
@@ -53,65 +58,6 @@ def measure(body: str, *args: str) -> dict:
     if result.returncode:
         raise RuntimeError(result.stderr[-3000:])
     return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def empty_data(root: Path) -> Path:
-    data = root / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    for name in ["sources", "conditions", "treatments", "studies", "claims"]:
-        (data / f"{name}.yml").write_text("", encoding="utf-8")
-    return data
-
-
-def word(number: int) -> str:
-    """A made-up word for a number (0 -> "ba", 1 -> "be", ...), so each topic is its own search term."""
-    letters = ""
-    while True:
-        number, digit = divmod(number, 25)
-        letters += "bcdfghjklmnpqrstvwxyz"[digit % 21] + "aeiou"[digit % 5]
-        if not number:
-            return letters
-
-
-def synthetic(root: Path, studies: int, seed: int = 1) -> tuple[Path, Path]:
-    """A knowledge base of `studies` references with everything else in the real data's proportions.
-
-    The real data has 63 studies, 84 claims, 150 links, 33 treatments and 2 source articles of about
-    40 claims each. A larger library covers more treatments and more articles rather than piling
-    every claim onto 30 treatments, so each treatment keeps a few claims and each article its length;
-    a search topic (a made-up word) is shared by about 40 claims and 30 studies at every size.
-    """
-    chance = random.Random(seed)
-    claims = studies * 84 // 63
-    treatments, sources, topics = max(30, claims * 33 // 84), max(1, claims // 42), max(1, claims // 40)
-    data = root / "data"
-    (data / "sources").mkdir(parents=True, exist_ok=True)
-    accents = [r"\'e", r"\"o", r"{\ss}", "--", "{PRP}", r"\&", ""]
-    with open(root / "references.bib", "w", encoding="utf-8") as bib:
-        for i in range(studies):
-            bib.write(f"@article{{s{i},\n  author = {{Family{i}, Given and M{chance.randrange(999)}ller, J{accents[i % 7]}rg and Other, A.}},\n"
-                      f"  title = {{Study {i} of {word(i % topics)} for knee pain {accents[i % 7]} and running {chance.randrange(10**6)}}},\n"
-                      f"  journal = {{Journal {i % 50}}},\n  year = {{{1990 + i % 35}}},\n  volume = {{{i % 60}}},\n"
-                      f"  pages = {{{i % 900}--{i % 900 + 9}}},\n  doi = {{10.5555/s{i}}}\n}}\n\n")
-    quotes = [f"Claim number {i} says {word(i % topics)} running helps knees {chance.randrange(10**6)}." for i in range(claims)]
-    with open(data / "sources.yml", "w", encoding="utf-8") as file:
-        for n in range(sources):
-            (data / "sources" / f"source{n}.txt").write_text(" ".join(quotes[n::sources]), encoding="utf-8")
-            file.write(f"- id: source{n}\n  title: Source {n}\n  kind: blog\n  text_file: sources/source{n}.txt\n")
-    (data / "conditions.yml").write_text("- id: pfps\n  name: PFPS\n", encoding="utf-8")
-    treatment_rows = (f"- id: t{i}\n  name: Treatment {word(i)}\n  category: exercise\n" for i in range(treatments))
-    (data / "treatments.yml").write_text("".join(treatment_rows), encoding="utf-8")
-    with open(data / "studies.yml", "w", encoding="utf-8") as file:
-        for i in range(studies):
-            file.write(f"- key: s{i}\n  design: rct\n  evidence_level: 2\n  population: {i} runners\n  condition: pfps\n  metadata_status: verified\n")
-    with open(data / "claims.yml", "w", encoding="utf-8") as file:
-        for i, quote in enumerate(quotes):
-            file.write(f"- id: c{i}\n  source: source{i % sources}\n  quote: \"{quote}\"\n  text: {word(i % topics).title()} running helps knees {i}.\n"
-                       f"  claim_type: treatment-benefit\n  condition: pfps\n  treatments: [t{i % treatments}]\n  evidence:\n")
-            for key in sorted({chance.randrange(studies) for _ in range(2 if i % 5 else 1)}):
-                relation = chance.choice(["supports", "contradicts", "mixed"])
-                file.write(f"    - study: s{key}\n      relation: {relation}\n      directness: direct\n      finding: Found {key}.\n")
-    return root / "references.bib", data
 
 
 def serve_timings(dbs: dict[int, Path]) -> dict:
@@ -174,7 +120,7 @@ def bench_file(label: str, bib: Path, data: Path, work: Path, repeats: int) -> d
     """Timings of one input: each the median of `repeats` runs, the runs taking turns, so a slow
     spell of the machine hits the raw parse and the build alike. The stock pipeline, the slow
     baseline, runs once."""
-    db = work / label.replace(" ", "-").replace(",", "") / "evidence.db"  # the pages expect the name "evidence"
+    db = work / label.replace(" ", "-").replace(",", "") / "evidence.db"  # served as "evidence", the name in the request paths
     db.parent.mkdir(parents=True, exist_ok=True)
     row = {"input": label, "entries": count_entries(bib)}
     row["stock_pipeline"] = measure(STOCK_PIPELINE, bib)
@@ -213,7 +159,8 @@ def main(sizes=(1_000, 10_000, 100_000)) -> None:
         print_row(row)
         built[size] = db
     serving = serve_timings({size: built[size] for size in sorted({min(sizes), max(sizes)})})
-    report = {"machine": machine(), "repeats": REPEATS, "files": rows, "serving_seconds": serving}
+    report = {"measured_at": datetime.date.today().isoformat(), "commit": commit(), "machine": machine(),
+              "repeats": REPEATS, "files": rows, "serving_seconds": serving}
     if len(serving) == 2:
         small, large = serving[min(sizes)], serving[max(sizes)]
         report["serving_ratio_large_vs_small"] = {
@@ -221,8 +168,9 @@ def main(sizes=(1_000, 10_000, 100_000)) -> None:
             for name in small}
         print("\nDatasette median response, seconds:", json.dumps(serving, indent=1))
         print("ratio", max(sizes), "vs", min(sizes), json.dumps(report["serving_ratio_large_vs_small"], indent=1))
-    (RESULTS / "bench.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
-    print(f"\nwritten to {RESULTS / 'bench.json'}")
+    RESULTS_JSON.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    write_readme(report)
+    print(f"\nwritten to {RESULTS_JSON} and {README}")
 
 
 def print_row(row: dict) -> None:
@@ -232,6 +180,12 @@ def print_row(row: dict) -> None:
           f"| stock {row['stock_pipeline']['seconds']:6.2f}s ({r['stock_vs_build']:.1f}x slower than build) "
           f"| no-change {row['no_change_build']['seconds']:5.2f}s ({100 * r['no_change_vs_build']:.1f}%) "
           f"| peak {row['build']['peak_mb']:.0f} MB ({r['peak_memory_vs_raw_parse']:.2f}x raw {row['raw_parse']['peak_mb']:.0f} MB)")
+
+
+def commit() -> str | None:
+    """The commit measured (None outside a git checkout)."""
+    result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO)
+    return result.stdout.strip() or None
 
 
 def machine() -> dict:
