@@ -73,44 +73,53 @@ def real_db(tmp_path_factory) -> Path:
 
 
 def one_source_inputs(studies: list[Study], claims: list[Claim], titles: dict | None = None,
-                      source: Source | None = None, treatment: Treatment | None = None, source_texts: dict | None = None) -> Inputs:
-    """Validated inputs of one source, one condition (pfps) and one treatment, with the given studies
-    and claims; each study gets a reference of 2020 titled by `titles` (else by its key)."""
+                      source: Source | None = None, treatments: list[Treatment] | None = None, source_texts: dict | None = None,
+                      certainty: list | None = None) -> Inputs:
+    """Validated inputs of one source and one condition (pfps), with the given studies, claims and
+    treatments (else "treatment" and "other"); each study gets a reference of 2020 titled by
+    `titles` (else by its key)."""
     titles = titles or {}
     return Inputs(
         references=[Reference(key=study.key, entry_type="article", line=1, fields={"title": titles.get(study.key, study.key), "year": "2020"},
                               year=2020) for study in studies],
         sources=[source or Source(id="source", title="An article", kind="blog")],
         conditions=[Condition(id="pfps", name="Patellofemoral pain")],
-        treatments=[treatment or Treatment(id="treatment", name="A treatment", category="exercise")],
+        treatments=treatments or [Treatment(id="treatment", name="A treatment", category="exercise"),
+                                  Treatment(id="other", name="Another treatment", category="exercise")],
         studies=studies,
         claims=claims,
         source_texts=source_texts or {},
+        certainty=certainty or [],
     )
 
 
-def link(relation: str, directness: str, level: int | None, key: str) -> tuple:
-    """An evidence link for build_tiny_db: (relation, directness, level of the study, study key)."""
-    return relation, directness, level, key
+def link(relation: str, directness: str, level: int | None, key: str, **fields) -> dict:
+    """An evidence link for build_tiny_db: its relation to the claim, directness, the level of its
+    study, the study's key, and any other EvidenceLink field (tested, result, comparator, outcome,
+    horizon, level); `participants` becomes the study's n_participants."""
+    return {"relation": relation, "directness": directness, "study_level": level, "study": key, **fields}
 
 
-def build_tiny_db(tmp_path, claims: list[tuple[str, str, list[tuple]]], retracted: tuple = ()) -> sqlite_utils.Database:
-    """A database of one source, condition and treatment, and the given claims.
+def build_tiny_db(tmp_path, claims: list[tuple], retracted: tuple = (), certainty: list | None = None) -> sqlite_utils.Database:
+    """A database of one source and condition, two treatments, and the given claims.
 
-    claims: (claim id, stance, links), each link made by link(). Studies are created from the links.
+    claims: (claim id, stance, links) naming the treatment "treatment", or (claim id, stance, links,
+    treatments); each link made by link(). Studies are created from the links.
     """
-    levels = {key: level for _, _, links in claims for _, _, level, key in links}
+    all_links = [dict(each) for _, _, links, *_ in claims for each in links]
+    levels = {each["study"]: each["study_level"] for each in all_links}
+    participants = {each["study"]: each["participants"] for each in all_links if "participants" in each}
     studies = [Study(key=key, design="narrative-review" if level is None else "rct", evidence_level=level,
-                     metadata_status="verified", retracted=key in retracted)
+                     metadata_status="verified", retracted=key in retracted, n_participants=participants.get(key))
                for key, level in levels.items()]
     claims = [
         Claim(id=claim_id, source="source", quote="q", text=f"Claim {claim_id}.", claim_type="treatment-benefit",
-              condition="pfps", stance=stance, treatments=["treatment"],
-              evidence=[EvidenceLink(study=key, relation=relation, directness=directness, finding="f")
-                        for relation, directness, _, key in links])
-        for claim_id, stance, links in claims
+              condition="pfps", stance=stance, treatments=named[0] if named else ["treatment"],
+              evidence=[EvidenceLink(finding="f", **{k: v for k, v in each.items() if k not in ("study_level", "participants")})
+                        for each in links])
+        for claim_id, stance, links, *named in claims
     ]
-    build_database(one_source_inputs(studies, claims), tmp_path / "evidence.db")
+    build_database(one_source_inputs(studies, claims, certainty=certainty), tmp_path / "evidence.db")
     return sqlite_utils.Database(tmp_path / "evidence.db")
 
 
@@ -129,12 +138,13 @@ def hostile_database(path: Path) -> None:
     """A knowledge base whose every shown field is markup-like text (HOSTILE)."""
     claim = Claim(id="c1", source="src", quote=HOSTILE["quote"], text=HOSTILE["claim_text"], claim_type="treatment-benefit",
                   condition="pfps", treatments=["tx"],
-                  evidence=[EvidenceLink(study="s1", relation="supports", directness="direct", finding=HOSTILE["finding"])])
+                  evidence=[EvidenceLink(study="s1", relation="supports", directness="direct", finding=HOSTILE["finding"],
+                                         tested=["tx"], comparator="placebo-sham", result="benefit", outcome="pain")])
     inputs = one_source_inputs(
         [Study(key="s1", design="rct", evidence_level=2, metadata_status="verified")], [claim],
         titles={"s1": HOSTILE["study_title"]},
         source=Source(id="src", title=HOSTILE["source_title"], kind="blog", conflict_of_interest="<u>sells it</u>"),
-        treatment=Treatment(id="tx", name=HOSTILE["treatment"], category="other"),
+        treatments=[Treatment(id="tx", name=HOSTILE["treatment"], category="other")],
         source_texts={"src": f"Before. {HOSTILE['quote']} After."},
     )
     build_database(inputs, path)

@@ -110,85 +110,107 @@ def test_claims_and_their_links(fixture_db):
         {"claim_id": "lombard-ten-percent", "tag": "training-load"},
     ]
     assert rows(fixture_db, "select * from claim_evidence where claim_id = 'ortho-prp-chondromalacia'") == [
-        {"claim_id": "ortho-prp-chondromalacia", "study_key": "katz2024advanced", "relation": "mixed", "directness": "direct",
-         "cited_by_source": 1, "finding": "Evidence for PRP in chondromalacia is limited.", "note": None},
-        {"claim_id": "ortho-prp-chondromalacia", "study_key": "bennell2021effect", "relation": "contradicts",
+        {"id": 1, "claim_id": "ortho-prp-chondromalacia", "study_key": "katz2024advanced", "relation": "mixed", "directness": "direct",
+         "cited_by_source": 1, "finding": "Evidence for PRP in chondromalacia is limited.", "note": None,
+         "comparator": "none", "result": "inconclusive", "outcome": "pain", "horizon": None, "question": "treatment-benefits",
+         "evidence_level": None, "effect_measure": None, "effect_estimate": None, "effect_ci_low": None, "effect_ci_high": None,
+         "effect_participants": None, "effect_quote": None, "effect_verified_at": None},
+        {"id": 2, "claim_id": "ortho-prp-chondromalacia", "study_key": "bennell2021effect", "relation": "contradicts",
          "directness": "indirect-population", "cited_by_source": 0,
-         "finding": "PRP was no better than saline injection in knee osteoarthritis.", "note": "Knee osteoarthritis, not chondromalacia."},
+         "finding": "PRP was no better than saline injection in knee osteoarthritis.", "note": "Knee osteoarthritis, not chondromalacia.",
+         "comparator": "placebo-sham", "result": "no-benefit", "outcome": "pain", "horizon": "medium-term", "question": "treatment-benefits",
+         "evidence_level": 2, "effect_measure": "MD, pain 0-10", "effect_estimate": -0.1, "effect_ci_low": -0.8, "effect_ci_high": 0.6,
+         "effect_participants": 288, "effect_quote": "A made-up effect for the tests.", "effect_verified_at": "https://example.org/fixture"},
+    ]
+    # Uslu tested prolotherapy only: the claim also names PRP, which gets nothing from it.
+    assert rows(fixture_db, "select evidence_id, study_key, treatment_id from tested_treatments") == [
+        {"evidence_id": 1, "study_key": "katz2024advanced", "treatment_id": "prp"},
+        {"evidence_id": 2, "study_key": "bennell2021effect", "treatment_id": "prp"},
+        {"evidence_id": 3, "study_key": "uslu2024dextrose", "treatment_id": "prolotherapy"},
+        {"evidence_id": 4, "study_key": "chalidis2025role", "treatment_id": "prp"},
+        {"evidence_id": 5, "study_key": "buist2008no", "treatment_id": "ten-percent-rule"},
+        {"evidence_id": 6, "study_key": "smith2015knee", "treatment_id": "knee-brace"},
     ]
 
 
 def test_evidence_table_has_a_row_per_treatment_claim_and_study(fixture_db):
-    assert rows(fixture_db, "select treatment_id, claim_id, study, evidence_level, relation, directness, cited_by_source from evidence_table order by claim_id, treatment_id, study") == [
-        {"treatment_id": None, "claim_id": "lombard-stairs-pain", "study": None, "evidence_level": None, "relation": None, "directness": None, "cited_by_source": None},
-        {"treatment_id": "ten-percent-rule", "claim_id": "lombard-ten-percent", "study": "Buist et al. 2008", "evidence_level": 2, "relation": "contradicts", "directness": "indirect-population", "cited_by_source": 0},
-        {"treatment_id": "knee-brace", "claim_id": "ortho-brace-only-temporary", "study": "Smith et al. 2015", "evidence_level": 1, "relation": "supports", "directness": "direct", "cited_by_source": 0},
-        {"treatment_id": "prolotherapy", "claim_id": "ortho-prolotherapy-effective", "study": None, "evidence_level": None, "relation": None, "directness": None, "cited_by_source": None},
-        {"treatment_id": "prp", "claim_id": "ortho-prp-chondromalacia", "study": "Bennell et al. 2021", "evidence_level": 2, "relation": "contradicts", "directness": "indirect-population", "cited_by_source": 0},
-        {"treatment_id": "prp", "claim_id": "ortho-prp-chondromalacia", "study": "Katz et al. 2024", "evidence_level": None, "relation": "mixed", "directness": "direct", "cited_by_source": 1},
-        {"treatment_id": "prp", "claim_id": "ortho-prp-safe-akp", "study": "Chalidis et al. 2025", "evidence_level": 4, "relation": "supports", "directness": "direct", "cited_by_source": 1},
-        {"treatment_id": "prolotherapy", "claim_id": "ortho-regenerative-relieves-pfps", "study": "Yıldırım Uslu 2024", "evidence_level": 3, "relation": "supports", "directness": "indirect-population", "cited_by_source": 1},
-        {"treatment_id": "prp", "claim_id": "ortho-regenerative-relieves-pfps", "study": "Yıldırım Uslu 2024", "evidence_level": 3, "relation": "supports", "directness": "indirect-population", "cited_by_source": 1},
+    assert rows(fixture_db, "select treatment_id, claim_id, study, evidence_level, relation, directness, cited_by_source, tested from evidence_table order by claim_id, treatment_id, study") == [
+        {"treatment_id": None, "claim_id": "lombard-stairs-pain", "study": None, "evidence_level": None, "relation": None, "directness": None, "cited_by_source": None, "tested": None},
+        {"treatment_id": "ten-percent-rule", "claim_id": "lombard-ten-percent", "study": "Buist et al. 2008", "evidence_level": 2, "relation": "no-difference-vs-active", "directness": "indirect-population", "cited_by_source": 0, "tested": 1},
+        {"treatment_id": "knee-brace", "claim_id": "ortho-brace-only-temporary", "study": "Smith et al. 2015", "evidence_level": 1, "relation": "supports", "directness": "direct", "cited_by_source": 0, "tested": 1},
+        {"treatment_id": "prolotherapy", "claim_id": "ortho-prolotherapy-effective", "study": None, "evidence_level": None, "relation": None, "directness": None, "cited_by_source": None, "tested": None},
+        {"treatment_id": "prp", "claim_id": "ortho-prp-chondromalacia", "study": "Bennell et al. 2021", "evidence_level": 2, "relation": "contradicts", "directness": "indirect-population", "cited_by_source": 0, "tested": 1},
+        {"treatment_id": "prp", "claim_id": "ortho-prp-chondromalacia", "study": "Katz et al. 2024", "evidence_level": None, "relation": "mixed", "directness": "direct", "cited_by_source": 1, "tested": 1},
+        {"treatment_id": "prp", "claim_id": "ortho-prp-safe-akp", "study": "Chalidis et al. 2025", "evidence_level": 4, "relation": "supports", "directness": "direct", "cited_by_source": 1, "tested": 1},
+        {"treatment_id": "prolotherapy", "claim_id": "ortho-regenerative-relieves-pfps", "study": "Yıldırım Uslu 2024", "evidence_level": 3, "relation": "supports", "directness": "indirect-population", "cited_by_source": 1, "tested": 1},
+        {"treatment_id": "prp", "claim_id": "ortho-regenerative-relieves-pfps", "study": "Yıldırım Uslu 2024", "evidence_level": 3, "relation": "supports", "directness": "indirect-population", "cited_by_source": 1, "tested": 0},
     ]
 
 
 def test_claim_verdicts(fixture_db):
-    assert rows(fixture_db, "select claim_id, direct_supporting, direct_contradicting, direct_mixed, indirect_supporting, indirect_contradicting, indirect_mixed, best_direct_support_level, best_direct_contradiction_level, verdict, verdict_reason from claim_verdicts order by claim_id") == [
+    counts = "Direct studies: {df} for, 0 against, {dm} mixed, 0 inconclusive, 0 no different from another active treatment; indirect: {i_f} for, {ia} against, 0 mixed. Studies in all: {n}."
+    assert rows(fixture_db, "select claim_id, direct_supporting, direct_contradicting, direct_mixed, indirect_supporting, indirect_contradicting, indirect_mixed, best_direct_support_level, best_direct_contradiction_level, direct_studies, studies, verdict, verdict_reason from claim_verdicts order by claim_id") == [
         {"claim_id": "lombard-stairs-pain", "direct_supporting": 0, "direct_contradicting": 0, "direct_mixed": 0,
          "indirect_supporting": 0, "indirect_contradicting": 0, "indirect_mixed": 0,
-         "best_direct_support_level": None, "best_direct_contradiction_level": None, "verdict": "no evidence",
-         "verdict_reason": "No study is linked to this claim. Direct studies: 0 for, 0 against, 0 mixed; indirect: 0 for, 0 against, 0 mixed."},
+         "best_direct_support_level": None, "best_direct_contradiction_level": None, "direct_studies": 0, "studies": 0, "verdict": "no evidence",
+         "verdict_reason": "No study is linked to this claim. " + counts.format(df=0, dm=0, i_f=0, ia=0, n=0)},
+        # the one study did about as well as another programme: not evidence against, but indirect
         {"claim_id": "lombard-ten-percent", "direct_supporting": 0, "direct_contradicting": 0, "direct_mixed": 0,
-         "indirect_supporting": 0, "indirect_contradicting": 1, "indirect_mixed": 0,
-         "best_direct_support_level": None, "best_direct_contradiction_level": None, "verdict": "indirect only",
-         "verdict_reason": "Every linked study is indirect evidence (another population, intervention or outcome). Direct studies: 0 for, 0 against, 0 mixed; indirect: 0 for, 1 against, 0 mixed."},
+         "indirect_supporting": 0, "indirect_contradicting": 0, "indirect_mixed": 0,
+         "best_direct_support_level": None, "best_direct_contradiction_level": None, "direct_studies": 0, "studies": 1, "verdict": "indirect only",
+         "verdict_reason": "Every linked study is indirect evidence (another population, intervention or outcome). " + counts.format(df=0, dm=0, i_f=0, ia=0, n=1)},
         {"claim_id": "ortho-brace-only-temporary", "direct_supporting": 1, "direct_contradicting": 0, "direct_mixed": 0,
          "indirect_supporting": 0, "indirect_contradicting": 0, "indirect_mixed": 0,
-         "best_direct_support_level": 1, "best_direct_contradiction_level": None, "verdict": "supported",
-         "verdict_reason": "A direct study at level 1 supports it, and no direct study at level 1-2 contradicts it. Direct studies: 1 for, 0 against, 0 mixed; indirect: 0 for, 0 against, 0 mixed."},
+         "best_direct_support_level": 1, "best_direct_contradiction_level": None, "direct_studies": 1, "studies": 1, "verdict": "supported",
+         "verdict_reason": "A direct study at level 1 supports it, and no direct study at level 1-2 contradicts it. " + counts.format(df=1, dm=0, i_f=0, ia=0, n=1)},
         {"claim_id": "ortho-prolotherapy-effective", "direct_supporting": 0, "direct_contradicting": 0, "direct_mixed": 0,
          "indirect_supporting": 0, "indirect_contradicting": 0, "indirect_mixed": 0,
-         "best_direct_support_level": None, "best_direct_contradiction_level": None, "verdict": "no evidence",
-         "verdict_reason": "No study is linked to this claim. Direct studies: 0 for, 0 against, 0 mixed; indirect: 0 for, 0 against, 0 mixed."},
+         "best_direct_support_level": None, "best_direct_contradiction_level": None, "direct_studies": 0, "studies": 0, "verdict": "no evidence",
+         "verdict_reason": "No study is linked to this claim. " + counts.format(df=0, dm=0, i_f=0, ia=0, n=0)},
         {"claim_id": "ortho-prp-chondromalacia", "direct_supporting": 0, "direct_contradicting": 0, "direct_mixed": 1,
          "indirect_supporting": 0, "indirect_contradicting": 1, "indirect_mixed": 0,
-         "best_direct_support_level": None, "best_direct_contradiction_level": None, "verdict": "weak",
-         "verdict_reason": "No direct study at level 1-2 supports or contradicts it: the direct evidence is only mixed. Direct studies: 0 for, 0 against, 1 mixed; indirect: 0 for, 1 against, 0 mixed."},
+         "best_direct_support_level": None, "best_direct_contradiction_level": None, "direct_studies": 1, "studies": 2, "verdict": "weak",
+         "verdict_reason": "No direct study at level 1-2 supports or contradicts it: the direct evidence is mixed, inconclusive or a comparison with another active treatment. " + counts.format(df=0, dm=1, i_f=0, ia=1, n=2)},
         {"claim_id": "ortho-prp-safe-akp", "direct_supporting": 1, "direct_contradicting": 0, "direct_mixed": 0,
          "indirect_supporting": 0, "indirect_contradicting": 0, "indirect_mixed": 0,
-         "best_direct_support_level": 4, "best_direct_contradiction_level": None, "verdict": "weak",
-         "verdict_reason": "No direct study at level 1-2 supports or contradicts it: the direct evidence is at level 3-5 or not levelled. Direct studies: 1 for, 0 against, 0 mixed; indirect: 0 for, 0 against, 0 mixed."},
+         "best_direct_support_level": 4, "best_direct_contradiction_level": None, "direct_studies": 1, "studies": 1, "verdict": "weak",
+         "verdict_reason": "No direct study at level 1-2 supports or contradicts it: the direct evidence is at level 3-5 or not levelled. " + counts.format(df=1, dm=0, i_f=0, ia=0, n=1)},
         {"claim_id": "ortho-regenerative-relieves-pfps", "direct_supporting": 0, "direct_contradicting": 0, "direct_mixed": 0,
          "indirect_supporting": 1, "indirect_contradicting": 0, "indirect_mixed": 0,
-         "best_direct_support_level": None, "best_direct_contradiction_level": None, "verdict": "indirect only",
-         "verdict_reason": "Every linked study is indirect evidence (another population, intervention or outcome). Direct studies: 0 for, 0 against, 0 mixed; indirect: 1 for, 0 against, 0 mixed."},
+         "best_direct_support_level": None, "best_direct_contradiction_level": None, "direct_studies": 0, "studies": 1, "verdict": "indirect only",
+         "verdict_reason": "Every linked study is indirect evidence (another population, intervention or outcome). " + counts.format(df=0, dm=0, i_f=1, ia=0, n=1)},
     ]
 
 
 def test_treatment_summary(fixture_db):
-    """Built on claim verdicts; a supported claim *against* a treatment (knee brace) counts as contradicting it."""
-    reason = "Of {n} claim{s} about it: {sup} supported, {con} contradicted, 0 conflicting, {weak} weak, {ind} indirect only, {no} with no evidence (counted for the treatment: a supported claim against it counts as contradicted)."
+    """Only studies that tested the treatment count: Uslu tested prolotherapy, not PRP, though its
+    claim names both; and the knee brace's review could not tell, whatever the claim against it says."""
+    common = {"claims_conflicting": 0}
     assert rows(fixture_db, "select * from treatment_summary order by treatment_id") == [
         {"treatment_id": "knee-brace", "treatment": "Knee brace", "category": "orthosis", "claims": 1,
-         "supporting_studies": 0, "contradicting_studies": 1, "mixed_studies": 0, "direct_studies": 1, "indirect_studies": 0,
-         "best_evidence_level": 1, "claims_supported": 0, "claims_contradicted": 1, "claims_conflicting": 0, "claims_weak": 0,
-         "claims_indirect_only": 0, "claims_no_evidence": 0, "verdict": "contradicted",
-         "verdict_reason": reason.format(n=1, s="", sup=0, con=1, weak=0, ind=0, no=0), "cite_pack": "knee-brace"},
+         "supporting_studies": 0, "contradicting_studies": 0, "mixed_studies": 1, "direct_studies": 1, "indirect_studies": 0,
+         "best_evidence_level": 1, "claims_supported": 0, "claims_contradicted": 1, **common, "claims_weak": 0,
+         "claims_indirect_only": 0, "claims_no_evidence": 0, "verdict": "weak",
+         "verdict_reason": "1 study tested it (1 direct). pain: inconclusive, 1 study, low certainty.", "cite_pack": "knee-brace", "studies": 1},
         {"treatment_id": "prolotherapy", "treatment": "Dextrose prolotherapy", "category": "injection", "claims": 2,
-         "supporting_studies": 1, "contradicting_studies": 0, "mixed_studies": 0, "direct_studies": 0, "indirect_studies": 1,
-         "best_evidence_level": 3, "claims_supported": 0, "claims_contradicted": 0, "claims_conflicting": 0, "claims_weak": 0,
+         "supporting_studies": 0, "contradicting_studies": 0, "mixed_studies": 1, "direct_studies": 0, "indirect_studies": 1,
+         "best_evidence_level": 3, "claims_supported": 0, "claims_contradicted": 0, **common, "claims_weak": 0,
          "claims_indirect_only": 1, "claims_no_evidence": 1, "verdict": "indirect only",
-         "verdict_reason": reason.format(n=2, s="s", sup=0, con=0, weak=0, ind=1, no=1), "cite_pack": "prolotherapy"},
+         "verdict_reason": "1 study tested it (0 direct). pain (short-term): no-difference-vs-active, 1 study, very low certainty.",
+         "cite_pack": "prolotherapy", "studies": 1},
         {"treatment_id": "prp", "treatment": "Platelet-rich plasma (PRP) injection", "category": "injection", "claims": 3,
-         "supporting_studies": 2, "contradicting_studies": 1, "mixed_studies": 1, "direct_studies": 2, "indirect_studies": 2,
-         "best_evidence_level": 2, "claims_supported": 0, "claims_contradicted": 0, "claims_conflicting": 0, "claims_weak": 2,
+         "supporting_studies": 1, "contradicting_studies": 1, "mixed_studies": 1, "direct_studies": 2, "indirect_studies": 1,
+         "best_evidence_level": 2, "claims_supported": 0, "claims_contradicted": 0, **common, "claims_weak": 2,
          "claims_indirect_only": 1, "claims_no_evidence": 0, "verdict": "weak",
-         "verdict_reason": reason.format(n=3, s="s", sup=0, con=0, weak=2, ind=1, no=0), "cite_pack": "prp"},
+         "verdict_reason": "3 studies tested it (2 direct). pain: inconclusive, 1 study, very low certainty; pain (medium-term): no-benefit, "
+                           "1 study, very low certainty; pain (short-term): benefit, 1 study, very low certainty.",
+         "cite_pack": "prp", "studies": 3},
         {"treatment_id": "ten-percent-rule", "treatment": "The 10% rule", "category": "education-and-load", "claims": 1,
-         "supporting_studies": 0, "contradicting_studies": 1, "mixed_studies": 0, "direct_studies": 0, "indirect_studies": 1,
-         "best_evidence_level": 2, "claims_supported": 0, "claims_contradicted": 0, "claims_conflicting": 0, "claims_weak": 0,
+         "supporting_studies": 0, "contradicting_studies": 0, "mixed_studies": 1, "direct_studies": 0, "indirect_studies": 1,
+         "best_evidence_level": 2, "claims_supported": 0, "claims_contradicted": 0, **common, "claims_weak": 0,
          "claims_indirect_only": 1, "claims_no_evidence": 0, "verdict": "indirect only",
-         "verdict_reason": reason.format(n=1, s="", sup=0, con=0, weak=0, ind=1, no=0), "cite_pack": "ten-percent-rule"},
+         "verdict_reason": "1 study tested it (0 direct). injury: no-difference-vs-active, 1 study, low certainty.",
+         "cite_pack": "ten-percent-rule", "studies": 1},
     ]
 
 
@@ -237,7 +259,7 @@ def test_failed_build_leaves_the_database_untouched(kb):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
-        "data/claims.yml:12: claim 'ortho-prp-chondromalacia': evidence[0].relation 'maybe' is not allowed: use one of 'supports', 'contradicts', 'mixed' or 'background'",
+        "data/claims.yml:12: claim 'ortho-prp-chondromalacia': evidence[0].relation 'maybe' is not allowed: use one of 'supports', 'contradicts', 'mixed', 'inconclusive', 'no-difference-vs-active' or 'background'",
         "1 problem found; evidence.db was not changed.",
     ]
     assert (kb / "evidence.db").read_bytes() == before

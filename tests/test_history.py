@@ -13,11 +13,12 @@ from ingest.check.inputs import read_inputs
 from ingest.cli import cli
 from ingest.load.build import build_database
 
+COUNTS = ("Direct studies: {direct} for, 0 against, 0 mixed, 0 inconclusive, 0 no different from another active treatment; "
+          "indirect: 0 for, 0 against, 0 mixed. Studies in all: {direct}.")
 CHALIDIS_WEAK = ("No direct study at level 1-2 supports or contradicts it: the direct evidence is at level 3-5 or not levelled. "
-                 "Direct studies: 1 for, 0 against, 0 mixed; indirect: 0 for, 0 against, 0 mixed.")
-CHALIDIS_SUPPORTED = ("A direct study at level 2 supports it, and no direct study at level 1-2 contradicts it. "
-                      "Direct studies: 1 for, 0 against, 0 mixed; indirect: 0 for, 0 against, 0 mixed.")
-STAIRS_REASON = "No study is linked to this claim. Direct studies: 0 for, 0 against, 0 mixed; indirect: 0 for, 0 against, 0 mixed."
+                 + COUNTS.format(direct=1))
+CHALIDIS_SUPPORTED = "A direct study at level 2 supports it, and no direct study at level 1-2 contradicts it. " + COUNTS.format(direct=1)
+STAIRS_REASON = "No study is linked to this claim. " + COUNTS.format(direct=0)
 
 
 def build(kb: Path, db: Path, built_at: str) -> None:

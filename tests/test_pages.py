@@ -8,6 +8,7 @@ from conftest import hostile_database
 from datasette.app import Datasette
 
 from ingest.check.vocabulary import CLAIM_VERDICTS, TREATMENT_VERDICTS
+from ingest.web import pages
 from ingest.web.evidence_map import render_map
 from ingest.web.pages import quote_in_context
 
@@ -21,6 +22,13 @@ async def page(datasette, path: str) -> str:
 def visible(html: str) -> str:
     """Roughly what a reader sees: tags dropped, white space folded (entities left as they are)."""
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def table_rows(html: str, table_class: str) -> list[str]:
+    """The visible text of each body row of the first table of that class."""
+    table = html[html.index(f'<table class="{table_class}">'):]
+    body = table[table.index("<tbody>"):table.index("</tbody>")]
+    return [visible(row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
 
 
 @pytest.mark.asyncio
@@ -37,6 +45,19 @@ async def test_treatment_page(datasette):
     assert '<a href="/evidence/studies/chalidis2025role">Chalidis et al. 2025</a>' in html
     assert '<a href="/evidence/cite_pack.md?target=prp">Markdown</a>' in html
     assert "cited by the article" in text
+    assert "Of the 3 studies that tested it, 1 found a benefit, 1 no benefit or harm, 1 could not tell" in text
+    rows = table_rows(html, "studies findings")
+    assert [(row.split(" why ")[0], row.split(" publication bias: Not suspected: no judgement recorded. ")[1]) for row in rows] == [
+        ("pain short-term 1 146 very low",  # Chalidis 2025: level 4, 146 participants
+         "The evidence is very uncertain about the effect of Platelet-rich plasma (PRP) injection on pain in the short term."),
+        ("pain medium-term 1 288 Bennell et al. 2021: MD, pain 0-10 -0.1 (95% CI -0.8 to 0.6) very low",
+         "The evidence is very uncertain about the effect of Platelet-rich plasma (PRP) injection on pain at 3 to 12 months."),
+        ("pain not recorded 1 not recorded very low",  # Katz 2024: not levelled, no horizon
+         "It is not known whether Platelet-rich plasma (PRP) injection improves pain: the studies could not tell."),
+    ]
+    assert "indirectness (−1): Every study is indirect evidence (another population, intervention or outcome)." in rows[1]
+    # Uslu 2024 tested prolotherapy, not PRP: on PRP's page its row says so, and it counts for nothing here
+    assert "did not test this treatment" in visible(html[html.index('id="ortho-regenerative-relieves-pfps"'):])
 
 
 @pytest.mark.asyncio
@@ -47,7 +68,13 @@ async def test_claim_page(datasette):
     assert "<mark>Both PRP and Prolotherapy are promising non-surgical treatments for chondromalacia patella and other knee conditions.</mark>" in html
     assert "Chondromalacia patella can be a cause of patellofemoral pain syndrome." in text  # the sentence before the quote
     assert "Conflict of interest: Sells the injections it recommends." in text
-    assert "Evidence against (1)" in text and "Mixed evidence (1)" in text
+    assert "Evidence against (1 study)" in text and "Mixed evidence (1 study)" in text
+    rows = table_rows(html, "studies")
+    assert rows[0].startswith("Bennell et al. 2021 Effect of Intra-articular Platelet-Rich Plasma")
+    assert rows[0].split("Clinical Trial ")[1] == (
+        "rct · indirect-population level 2 treatment-benefits contradicts Platelet-rich plasma (PRP) injection vs placebo-sham "
+        "pain medium-term no-benefit PRP was no better than saline injection in knee osteoarthritis. "
+        "MD, pain 0-10 -0.1 (95% CI -0.8 to 0.6); 288 participants · source Knee osteoarthritis, not chondromalacia.")
     assert '<a href="/evidence/claims/ortho-prp-chondromalacia">claim record</a>' in html
 
 
@@ -62,8 +89,25 @@ async def test_evidence_map_page(datasette):
     html = await page(datasette, "/evidence-map")
     rows = re.findall(r'<g class="row" data-treatment="([^"]+)">', html)
     assert rows == ["knee-brace", "prp", "prolotherapy", "ten-percent-rule"]  # by verdict, then name
-    assert html.count("<title>Smith et al. 2015: contradicts (direct, level 1)</title>") == 1
+    assert html.count("<title>Chalidis et al. 2025: benefit for pain short-term (direct, level 4)</title>") == 1
+    assert html.count("<title>Bennell et al. 2021: no benefit for pain medium-term (indirect-population, level 2)</title>") == 1
+    assert "Smith et al. 2015" not in html  # it could not tell: no block on either side
     assert '<a href="/treatment/prp">' in html
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("query, rows, shown", [
+    ("", ["knee-brace", "prp"], "Treatments 1-2 of 4."),
+    ("?page=2", ["prolotherapy", "ten-percent-rule"], "Treatments 3-4 of 4."),
+    ("?page=99", ["prolotherapy", "ten-percent-rule"], "Treatments 3-4 of 4."),  # past the end: the last page
+    ("?page=-3", ["knee-brace", "prp"], "Treatments 1-2 of 4."),
+    ("?page=%3Cscript%3E", ["knee-brace", "prp"], "Treatments 1-2 of 4."),
+])
+async def test_evidence_map_draws_a_page_of_treatments_at_a_time(datasette, monkeypatch, query, rows, shown):
+    monkeypatch.setattr(pages, "MAP_PAGE_SIZE", 2)
+    html = await page(datasette, "/evidence-map" + query)
+    assert re.findall(r'<g class="row" data-treatment="([^"]+)">', html) == rows
+    assert shown in visible(html)
 
 
 @pytest.mark.asyncio
@@ -92,18 +136,28 @@ async def test_pages_work_whatever_the_database_is_called(fixture_db, metadata, 
     assert '<a href="/treatment/prp">' in await page(datasette, "/evidence-map")
 
 
-def test_map_blocks_count_each_study_for_and_against():
+def test_map_draws_one_block_per_study_and_side():
     treatments = [{"treatment_id": "t", "treatment": "T", "verdict": "conflicting"}]
+
+    def link(study, relation, result, directness, level, outcome=None, horizon=None):
+        return {"treatment_id": "t", "study_key": study.lower(), "study": study, "relation": relation, "result": result,
+                "directness": directness, "evidence_level": level, "outcome": outcome, "horizon": horizon}
+
     links = [
-        {"treatment_id": "t", "study": "A 2020", "relation": "supports", "directness": "direct", "evidence_level": 1},
-        {"treatment_id": "t", "study": "B 2021", "relation": "supports", "directness": "indirect-population", "evidence_level": 2},
-        {"treatment_id": "t", "study": "C 2022", "relation": "contradicts", "directness": "direct", "evidence_level": None},
-        {"treatment_id": "t", "study": "D 2023", "relation": "mixed", "directness": "direct", "evidence_level": 1},
+        link("A 2020", "supports", "benefit", "direct", 1, "pain", "short-term"),
+        link("A 2020", "supports", "benefit", "direct", 1, "function", "short-term"),  # same study, second outcome
+        link("A 2020", "contradicts", "no-benefit", "direct", 1, "pain", "long-term"),  # and none at a year
+        link("B 2021", "supports", "benefit", "indirect-population", 2),
+        link("B 2021", "supports", "benefit", "indirect-population", 2),  # cited by two claims
+        link("C 2022", "contradicts", "harm", "direct", None, "adverse-events"),
+        link("D 2023", "inconclusive", "inconclusive", "direct", 1, "pain"),
     ]
     svg = render_map(treatments, links, lambda treatment_id: f"/treatment/{treatment_id}")
-    assert re.findall(r"<title>([^<]+)</title></g>|<title>([^<]+)</title><rect", svg) == [
-        ("", "A 2020: supports (direct, level 1)"), ("", "B 2021: supports (indirect-population, level 2)"),
-        ("", "C 2022: contradicts (direct, not levelled)"),
+    assert re.findall(r"<title>([^<]+)</title><rect", svg) == [
+        "A 2020: benefit for pain short-term, function short-term (direct, level 1)",
+        "B 2021: benefit (indirect-population, level 2)",
+        "A 2020: no benefit for pain long-term (direct, level 1)",
+        "C 2022: harm for adverse-events (direct, not levelled)",
     ]
     assert svg.count('fill="url(#indirect)"') == 2  # B's block, and the legend's
 

@@ -62,8 +62,8 @@ async def test_evidence_for_treatment_gives_the_evidence_table_rows_of_each_trea
     # must still return exactly what evidence_table holds for that treatment.
     datasette = Datasette([str(real_db)], metadata=metadata)
     columns = ("treatment, claim, source, study, year, design, evidence_level, relation, directness, "
-               "cited_by_source, finding, doi, claim_id, study_key")
-    order = "order by treatment, claim_id, evidence_level is null, evidence_level, study"
+               "cited_by_source, finding, doi, claim_id, study_key, tested, outcome, horizon, result")
+    order = "order by treatment, claim_id, evidence_level is null, evidence_level, study, evidence_id"
     treatments = [row["id"] for row in query(real_db, "select id from treatments order by id")]
     assert len(treatments) == 33
     for treatment in treatments:
@@ -93,7 +93,7 @@ def test_regenerative_injection_claim_shows_thin_indirect_evidence(real_db):
     links = query(real_db, """
         select e.study_key, e.relation, e.directness, s.evidence_level from claim_evidence e join studies s on s.key = e.study_key
         where e.claim_id = 'ortho-regen-relieves-runners-knee'""")
-    assert {"study_key": "uslu2024dextrose", "relation": "mixed", "directness": "indirect-population", "evidence_level": 3} in links
+    assert {"study_key": "uslu2024dextrose", "relation": "inconclusive", "directness": "indirect-population", "evidence_level": 3} in links
     assert not [link for link in links if link["relation"] == "supports" and link["directness"] == "direct"]
     assert [link for link in links if link["relation"] == "contradicts"]
 
@@ -120,3 +120,41 @@ def test_every_claim_has_exactly_one_verdict(real_db):
     verdicts = [row["claim_id"] for row in query(real_db, "select claim_id from claim_verdicts order by claim_id")]
     assert len(claims) >= 40
     assert verdicts == claims
+
+
+def test_each_treatment_counts_only_the_studies_that_tested_it(real_db):
+    """Recounted from the base tables, not from the rule's own SQL: the distinct studies whose links say they tested it."""
+    recount = {row["treatment_id"]: row["n"] for row in query(real_db, """
+        select tt.treatment_id, count(distinct tt.study_key) as n
+        from tested_treatments tt join claim_evidence e on e.id = tt.evidence_id
+        where e.relation != 'background' group by tt.treatment_id""")}
+    summary = {row["treatment_id"]: row["studies"] for row in query(real_db, "select treatment_id, studies from treatment_summary")}
+    assert summary == {treatment: recount.get(treatment, 0) for treatment in summary}
+
+
+def test_every_treatment_with_direct_evidence_has_a_summary_of_findings(real_db):
+    assert query(real_db, """
+        select distinct tt.treatment_id from tested_treatments tt join claim_evidence e on e.id = tt.evidence_id
+        where e.directness = 'direct' and e.relation != 'background'
+          and tt.treatment_id not in (select treatment_id from summary_of_findings)""") == []
+
+
+# The cases a sports-medicine reviewer found misleading (issue 15), as a clinician should now read them.
+@pytest.mark.parametrize("treatment_id, verdict", [
+    ("core-strengthening", "indirect only"),  # named by a hip-strengthening claim; the only study that tested it is indirect
+    ("vmo-strengthening", "no evidence"),  # no linked study isolated the VMO
+    ("foot-orthoses", "supported"),  # benefit at about 6 weeks, none at a year: two findings, not a conflict
+    ("nsaids", "weak"),  # the Cochrane review could not tell: not evidence against
+    ("gait-analysis", "no evidence"),  # the gait trial did not test gait analysis
+    ("gait-retraining", "weak"),  # retraining plus education against education: not evidence of no effect
+])
+def test_verdicts_the_reviewer_questioned(real_db, treatment_id, verdict):
+    assert query(real_db, f"select verdict from treatment_summary where treatment_id = '{treatment_id}'") == [{"verdict": verdict}]
+
+
+def test_the_readme_sql_examples_run_and_find_something(real_db):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```sql\n", 1)[1].split("```", 1)[0]
+    examples = [sql.strip() for sql in block.split(";") if sql.strip()]
+    assert len(examples) == 5
+    assert [bool(query(real_db, sql)) for sql in examples] == [True] * 5

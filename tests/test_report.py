@@ -8,12 +8,12 @@ from ingest.export.report import coverage_report
 EXPECTED = """\
 ## Evidence per treatment
 
-| treatment                            | verdict       |   claims |   for |   against |   mixed |   best_level | claims_with_no_study         |
-|--------------------------------------|---------------|----------|-------|-----------|---------|--------------|------------------------------|
-| Dextrose prolotherapy                | indirect only |        2 |     1 |         0 |       0 |            3 | ortho-prolotherapy-effective |
-| Knee brace                           | contradicted  |        1 |     0 |         1 |       0 |            1 |                              |
-| Platelet-rich plasma (PRP) injection | weak          |        3 |     2 |         1 |       1 |            2 |                              |
-| The 10% rule                         | indirect only |        1 |     0 |         1 |       0 |            2 |                              |
+| treatment                            | verdict       |   claims |   studies |   for |   against |   other |   best_level | claims_with_no_study         |
+|--------------------------------------|---------------|----------|-----------|-------|-----------|---------|--------------|------------------------------|
+| Dextrose prolotherapy                | indirect only |        2 |         1 |     0 |         0 |       1 |            3 | ortho-prolotherapy-effective |
+| Knee brace                           | weak          |        1 |         1 |     0 |         0 |       1 |            1 |                              |
+| Platelet-rich plasma (PRP) injection | weak          |        3 |         3 |     1 |         1 |       1 |            2 |                              |
+| The 10% rule                         | indirect only |        1 |         1 |     0 |         0 |       1 |            2 |                              |
 
 ## Claims with no study (2)
 
@@ -26,7 +26,7 @@ EXPECTED = """\
 
 - claims about treatments, harms, prevention, causes or epidemiology with at least one study (background links aside): 5 of 6 (83%)
 - claims: 7; studies appraised: 6
-- evidence links: 3 supports, 2 contradicts, 1 mixed, 0 background
+- evidence links: 3 supports, 1 contradicts, 1 mixed, 0 inconclusive, 1 no-difference-vs-active, 0 background
 """
 
 

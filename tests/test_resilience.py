@@ -60,7 +60,7 @@ def ingest_build(root: Path, source: str, db: Path, *options: str) -> subprocess
 
 @pytest.fixture
 def two_knowledge_bases(tmp_path):
-    """'a' is the fixture; 'b' drops a claim, rewords a PRP claim and weakens one link, so that
+    """'a' is the fixture; 'b' drops a claim, rewords a PRP claim and weakens one link and its result, so that
     every page under load differs between the two builds."""
     shutil.copytree(FIXTURE_KB, tmp_path / "a")
     shutil.copytree(FIXTURE_KB, tmp_path / "b")
@@ -70,6 +70,7 @@ def two_knowledge_bases(tmp_path):
     text = text[:start] + text[text.index("\n\n", start) + 2:]
     text = text.replace("text: PRP is safe and may help anterior knee pain.", "text: PRP may help anterior knee pain, and is safe.")
     text = text.replace("    - study: chalidis2025role\n      relation: supports", "    - study: chalidis2025role\n      relation: mixed")
+    text = text.replace("      comparator: none\n      result: benefit", "      comparator: none\n      result: inconclusive")
     claims.write_text(text, encoding="utf-8")
     return tmp_path
 

@@ -27,6 +27,10 @@ DATA_FILES = {
     "studies.yml": ("Study", "key"),
     "claims.yml": ("Claim", "id"),
 }
+# Read when present: a knowledge base needs no certainty judgements to build.
+OPTIONAL_DATA_FILES = {
+    "certainty.yml": ("Certainty", "key"),
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Inputs:
     source_texts: dict = field(default_factory=dict)  # source id -> the article's text, from data/sources/
     enrichment: dict = field(default_factory=dict)  # citekey -> Enrichment, from data/enrichment/
     warnings: list = field(default_factory=list)  # Problems that do not stop a build
+    certainty: list = field(default_factory=list)  # Certainty judgements, from data/certainty.yml
 
 
 @garbage_collection_paused()
@@ -54,7 +59,8 @@ def read_inputs(bib_path: Path, data_dir: Path) -> Inputs:
     problems += bib_problems
     known["references.bib"] = None if failed_keys is None else failed_keys | {r.key for r in references}
     checked = {}
-    for name, (model_name, id_field) in DATA_FILES.items():
+    present = {name: model for name, model in OPTIONAL_DATA_FILES.items() if (data_dir / name).exists()}
+    for name, (model_name, id_field) in (DATA_FILES | present).items():
         path = data_dir / name
         entries = _collect(problems, read_yaml_list, path)
         checked[name] = check_entries(path, entries or [], model_name, id_field, problems)
@@ -75,6 +81,7 @@ def read_inputs(bib_path: Path, data_dir: Path) -> Inputs:
         treatments=records["treatments.yml"],
         studies=records["studies.yml"],
         claims=records["claims.yml"],
+        certainty=records.get("certainty.yml", []),
     )
 
 

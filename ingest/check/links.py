@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.check.entries import Checked, level_problems
+from ingest.check.evidence_links import link_problems
 from ingest.problems import InputError, Problem
 from ingest.read.bibtex import Reference
 from ingest.read.text import read_text
@@ -28,6 +29,7 @@ def cross_file_problems(bib_path: Path, data_dir: Path, references: list[Referen
     problems += _study_problems(data_dir / "studies.yml", checked["studies.yml"], known)
     problems += _claim_problems(data_dir / "claims.yml", checked["claims.yml"], known)
     problems += _quote_problems(data_dir, source_texts, checked["claims.yml"])
+    problems += _certainty_problems(data_dir / "certainty.yml", checked.get("certainty.yml", []), known)
     used = {c.record.key for c in checked["studies.yml"]}
     used |= {link.study for c in checked["claims.yml"] for link in c.record.evidence}
     problems += _reference_problems(bib_path, [bib[key] for key in sorted(used) if key in bib])
@@ -80,13 +82,25 @@ def _claim_reference_problems(claim: Claim, known: dict) -> list[tuple[tuple, st
             found.append((("tags", index), f"lists tag '{tag}' twice: remove one"))
     for index, link in enumerate(claim.evidence):
         where = ("evidence", index, "study")
-        if link.study in [earlier.study for earlier in claim.evidence[:index]]:
-            found.append((where, f"links study '{link.study}' twice: merge the two links into one"))
-        elif _unknown(known, "references.bib", link.study):
+        if _unknown(known, "references.bib", link.study):
             found.append((where, f"unknown citekey '{link.study}': add the reference to references.bib, or fix the key"))
         elif _unknown(known, "studies.yml", link.study):
             found.append((where, f"study '{link.study}' has no appraisal: add an entry with key: {link.study} to studies.yml"))
-    return found
+    treatments_known = not any(_unknown(known, "treatments.yml", treatment) for treatment in claim.treatments)
+    return found + link_problems(claim, treatments_known)
+
+
+def _certainty_problems(path: Path, ratings: list[Checked], known: dict) -> list[Problem]:
+    problems = []
+    for rating, entry in ((c.record, c.entry) for c in ratings):
+        label = f"certainty for {rating.key}"
+        if _unknown(known, "treatments.yml", rating.treatment):
+            message = f"{label}: unknown treatment '{rating.treatment}': add it to treatments.yml, or use one of its ids"
+            problems.append(Problem(str(path), entry.line_of(("treatment",)), message))
+        if rating.source and _unknown(known, "studies.yml", rating.source):
+            message = f"{label}: unknown study '{rating.source}': use the key of the review the judgement comes from"
+            problems.append(Problem(str(path), entry.line_of(("source",)), message))
+    return problems
 
 
 def read_source_texts(data_dir: Path, sources: list[Checked], problems: list[Problem]) -> dict[str, str]:

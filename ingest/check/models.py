@@ -8,6 +8,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 from ingest.check import vocabulary as v
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")]
+# A web address a reader can open: pages link to it.
+WebAddress = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s]+$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 # Articles often give only a year or a month: YYYY, YYYY-MM or YYYY-MM-DD (quoted or not).
 PartialDate = Annotated[
@@ -69,6 +71,21 @@ class Study(Strict):
     note: Text | None = None
 
 
+Number = Annotated[float, BeforeValidator(lambda value: float(value) if isinstance(value, int) and not isinstance(value, bool) else value)]
+
+
+class Effect(Strict):
+    """An effect for the link's outcome, as a record states it: never estimated or recalculated."""
+
+    measure: Text | None = None
+    estimate: Number | None = None
+    ci_low: Number | None = None
+    ci_high: Number | None = None
+    participants: Annotated[int, Field(ge=1)] | None = None
+    quote: Text
+    verified_at: WebAddress
+
+
 class EvidenceLink(Strict):
     study: Text
     relation: one_of(v.RELATIONS)
@@ -76,6 +93,13 @@ class EvidenceLink(Strict):
     cited_by_source: bool = False
     finding: Text
     note: Text | None = None
+    tested: list[Slug] | None = None
+    comparator: one_of(v.COMPARATORS) | None = None
+    result: one_of(v.RESULTS) | None = None
+    outcome: one_of(v.OUTCOMES) | None = None
+    horizon: one_of(v.HORIZONS) | None = None
+    level: Annotated[int, Field(ge=1, le=5)] | None = None
+    effect: Effect | None = None
 
 
 class Claim(Strict):
@@ -90,3 +114,29 @@ class Claim(Strict):
     tags: list[Text] = []
     evidence: list[EvidenceLink] = []
 
+
+class Rating(Strict):
+    rate_down: Annotated[int, Field(ge=0, le=2)]
+    reason: Text
+
+
+class Certainty(Strict):
+    """A curator's GRADE judgements for one treatment, outcome and horizon (data/certainty.yml)."""
+
+    treatment: Slug
+    outcome: one_of(v.OUTCOMES)
+    horizon: one_of(v.HORIZONS) | None = None
+    risk_of_bias: Rating | None = None
+    inconsistency: Rating | None = None
+    indirectness: Rating | None = None
+    imprecision: Rating | None = None
+    publication_bias: Rating | None = None
+    source: Text | None = None
+    quote: Text | None = None
+    verified_at: WebAddress | None = None
+    note: Text | None = None
+
+    @property
+    def key(self) -> str:
+        """What a judgement is for, unique in the file: treatment/outcome/horizon."""
+        return f"{self.treatment}/{self.outcome}/{self.horizon or 'any time'}"

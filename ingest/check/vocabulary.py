@@ -4,6 +4,8 @@ These are the single source of truth: validation checks against them and the bui
 into the `vocabulary` table, so a user browsing Datasette can see what every code means.
 """
 
+from ingest.check import grading
+
 CLAIM_TYPES = {
     "treatment-benefit": "A treatment or intervention helps the condition.",
     "harm": "A treatment, exposure or activity causes harm or makes the condition worse.",
@@ -28,7 +30,53 @@ RELATIONS = {
     "contradicts": "The study's findings contradict the claim.",
     "mixed": "Mixed, partial or uncertain: some findings support the claim and some do not, "
     "or the effect is too small or short-lived to say.",
+    "inconclusive": "The study or review could not tell: too few or too poor studies, or an imprecise result. "
+    "Not evidence against the claim.",
+    "no-difference-vs-active": "The treatment did about as well as another active treatment it was compared with: "
+    "not evidence that it does nothing.",
     "background": "Context only (definitions, mechanisms, related conditions); not counted for or against.",
+}
+
+# What a study compared the tested treatment with.
+COMPARATORS = {
+    "placebo-sham": "A placebo or sham treatment.",
+    "no-treatment": "No treatment, wait-and-see or a waiting list.",
+    "usual-care": "Usual care or standard physiotherapy.",
+    "education": "Education or advice alone (also when both groups had it and one had the treatment as well).",
+    "active-treatment": "Another active treatment (a different injection, exercise or device).",
+    "none": "No control group: a case series or an uncontrolled follow-up.",
+}
+# The comparators that are themselves treatments: no difference from them is not "no effect".
+ACTIVE_COMPARATORS = ("usual-care", "education", "active-treatment")
+
+# What the study found for the treatments it tested, on the link's outcome at its horizon.
+RESULTS = {
+    "benefit": "The treatment did better than the comparator.",
+    "no-benefit": "An adequately sized study or review found no benefit over placebo, sham, no treatment or usual care.",
+    "harm": "The treatment did worse than the comparator, or caused harm.",
+    "inconclusive": "Too little or too poor evidence to tell.",
+    "no-difference-vs-active": "About as good as another active treatment; not a test against doing nothing.",
+}
+
+OUTCOMES = {
+    "pain": "Pain.",
+    "function": "Function or activity (e.g. the Kujala or AKPS score).",
+    "recovery": "Recovery, global improvement or treatment success.",
+    "injury": "New injuries (incidence).",
+    "recurrence": "The condition coming back.",
+    "return-to-running": "Return to running or sport.",
+    "adverse-events": "Side effects and adverse events.",
+    "occurrence": "How often the condition occurs (incidence or prevalence).",
+    "risk-factor": "Whether a factor is associated with getting the condition.",
+    "biomechanics": "Joint load, movement or muscle activity, measured in a lab.",
+    "diagnosis": "How the condition is recognised or examined.",
+    "other": "Any other outcome (say which in the finding).",
+}
+
+HORIZONS = {
+    "short-term": "Up to 3 months.",
+    "medium-term": "Over 3 and up to 12 months.",
+    "long-term": "Over 12 months.",
 }
 
 # Modelled on GRADE's indirectness: evidence is indirect when the study differs from the claim.
@@ -60,13 +108,7 @@ DESIGNS = {
 NOT_LEVELLED_DESIGNS = {design for design, (_, level) in DESIGNS.items() if level is None}
 
 LEVEL_SCHEMES = {
-    "OCEBM-2011": {
-        1: "Systematic review of randomised trials (or n-of-1 trials).",
-        2: "Randomised trial, or observational study with dramatic effect.",
-        3: "Non-randomised controlled cohort / follow-up study.",
-        4: "Case series, case-control study, or historically controlled study.",
-        5: "Mechanism-based reasoning.",
-    },
+    "OCEBM-2011": "Oxford CEBM 2011 Levels of Evidence, question by question (ingest/check/grading.py, the evidence_levels table).",
 }
 DEFAULT_LEVEL_SCHEME = "OCEBM-2011"
 
@@ -99,26 +141,26 @@ SOURCE_KINDS = {
 }
 
 # What each verdict means: the one place the verdict rule is worded. Its SQL, the rule itself, is
-# the claim_verdicts and treatment_summary views (ingest/load/views.py). Background links never
-# count; levels are those of the study's scheme (OCEBM 2011), 1 strongest.
+# the claim_verdicts and treatment_summary SQL (ingest/load/verdicts.py). Background links never
+# count; levels are those of the link's question (OCEBM 2011, ingest/check/grading.py), 1 strongest.
 CLAIM_VERDICTS = {
     "supported": "A direct study at level 1-2 supports the claim, and none at level 1-2 contradicts it.",
     "contradicted": "A direct study at level 1-2 contradicts the claim, and none at level 1-2 supports it.",
     "conflicting": "A direct study at level 1-2 supports the claim and another at level 1-2 contradicts it.",
-    "weak": "The claim has direct evidence, but it is only mixed, at levels 3-5, or not levelled.",
+    "weak": "The claim has direct evidence, but it is only mixed, inconclusive, against another active treatment, at levels 3-5, or not levelled.",
     "indirect only": "Every study linked to the claim is indirect evidence (another population, intervention or outcome).",
     "no evidence": "No study is linked to the claim, background links aside.",
 }
 
-# A treatment's verdict comes from the verdicts of the claims about it, each counted for the
-# treatment by the claim's stance (STANCES).
+# A treatment's verdict comes only from links whose study tested it, judged outcome by outcome and
+# time horizon by time horizon (the rows of summary_of_findings).
 TREATMENT_VERDICTS = {
-    "supported": "A claim about the treatment is supported, and none is contradicted or conflicting.",
-    "conflicting": "A claim about the treatment is conflicting, or one is supported and another contradicted.",
-    "contradicted": "A claim about the treatment is contradicted, and none is supported or conflicting.",
-    "weak": "No claim about the treatment is supported, contradicted or conflicting, and one has weak evidence.",
-    "indirect only": "No claim about the treatment has direct evidence, and one has indirect evidence.",
-    "no evidence": "No study is linked to any claim about the treatment, or no claim names it.",
+    "supported": "For some outcome and time horizon a direct study at level 1-2 found a benefit, and for none do such studies disagree.",
+    "conflicting": "For one outcome and time horizon, direct studies at level 1-2 disagree: one found a benefit, another none or harm.",
+    "contradicted": "Direct studies at level 1-2 found no benefit or harm, and none at level 1-2 found a benefit.",
+    "weak": "Studies that tested it are direct, but none at level 1-2 found a clear benefit, no benefit or harm.",
+    "indirect only": "Every study that tested it is indirect evidence (another population, intervention or outcome).",
+    "no evidence": "No linked study tested the treatment.",
 }
 
 # Every coded field with its vocabulary, for the `vocabulary` table.
@@ -127,10 +169,16 @@ VOCABULARIES = {
     "claims.stance": STANCES,
     "claim_evidence.relation": RELATIONS,
     "claim_evidence.directness": DIRECTNESS,
+    "claim_evidence.comparator": COMPARATORS,
+    "claim_evidence.result": RESULTS,
+    "claim_evidence.outcome": OUTCOMES,
+    "claim_evidence.horizon": HORIZONS,
     "studies.design": {design: text for design, (text, _) in DESIGNS.items()},
     "studies.metadata_status": METADATA_STATUSES,
     "treatments.category": TREATMENT_CATEGORIES,
     "sources.kind": SOURCE_KINDS,
     "claim_verdicts.verdict": CLAIM_VERDICTS,
     "treatment_summary.verdict": TREATMENT_VERDICTS,
+    "summary_of_findings.certainty": dict(grading.CERTAINTY.values()),
+    "certainty_ratings.domain": grading.DOMAINS,
 }

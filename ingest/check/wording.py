@@ -28,6 +28,8 @@ def explain(error: dict, model: type[BaseModel]) -> str:
         return f"{field} '{value}' is not allowed: use one of {context['expected']}"
     if kind == "string_pattern_mismatch" and error["loc"][-1] == "published":
         return f"{field} '{value}' is not a date: write YYYY-MM-DD, or YYYY-MM or YYYY when that is all the article gives"
+    if kind == "string_pattern_mismatch" and error["loc"][-1] == "verified_at":
+        return f"{field} '{value}' is not a web address: give the https:// address of the record the numbers come from"
     if kind == "string_pattern_mismatch":
         return f"{field} '{value}' is not a valid id: use lowercase letters, digits and hyphens, e.g. 'knee-pain'"
     if kind == "string_too_short":

@@ -1,9 +1,15 @@
-"""The coverage report: what evidence each treatment has, and which claims have none."""
+"""The coverage report: what evidence each treatment has, and which claims have none.
+
+Study columns count distinct studies that tested the treatment (treatment_summary): "for" found a
+benefit, "against" none or harm, "other" an inconclusive result or no difference from another
+active treatment."""
 
 from pathlib import Path
 
 import sqlite_utils
 from tabulate import tabulate
+
+from ingest.check.vocabulary import RELATIONS
 
 # Claim types whose evidence the coverage figure counts: the claims a study can test.
 TESTABLE_CLAIM_TYPES = ("treatment-benefit", "harm", "prevention", "aetiology", "epidemiology")
@@ -13,9 +19,10 @@ select
   s.treatment,
   s.verdict,
   s.claims,
+  s.studies,
   s.supporting_studies as "for",
   s.contradicting_studies as against,
-  s.mixed_studies as mixed,
+  s.mixed_studies as other,
   s.best_evidence_level as best_level,
   (select group_concat(ct.claim_id, ', ') from claim_treatments ct
    where ct.treatment_id = s.treatment_id
@@ -64,5 +71,5 @@ def _totals(db: sqlite_utils.Database) -> list[str]:
         f"claims about treatments, harms, prevention, causes or epidemiology with at least one study "
         f"(background links aside): {coverage['linked'] or 0} of {coverage['claims']} ({share})",
         f"claims: {counts['claims']}; studies appraised: {counts['appraised']}",
-        "evidence links: " + ", ".join(f"{relations.get(r, 0)} {r}" for r in ("supports", "contradicts", "mixed", "background")),
+        "evidence links: " + ", ".join(f"{relations.get(r, 0)} {r}" for r in RELATIONS),
     ]

@@ -9,7 +9,7 @@ import sqlite_utils
 
 from ingest import __version__
 from ingest.check.vocabulary import CLAIM_VERDICTS
-from ingest.load import history, rows, schema
+from ingest.load import history, rows, schema, verdicts
 from ingest.load.atomic import atomic_path
 from ingest.load.views import VIEWS
 
@@ -88,10 +88,14 @@ def create_tables(db: sqlite_utils.Database) -> None:
 
 
 def ensure_db_shape(db: sqlite_utils.Database) -> None:
-    """The finishing pass: foreign-key indexes, full-text search, views."""
+    """The finishing pass: foreign-key indexes, full-text search, the verdict tables, views."""
     db.index_foreign_keys()
     for table, columns in schema.FULL_TEXT.items():
         db[table].enable_fts(columns, tokenize="porter")
+    with db.conn:
+        for name, sql in verdicts.TABLES.items():
+            db.execute(f"create table [{name}] as {sql.strip()}")
+            db[name].create_index(verdicts.INDEXES[name])
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
     db.execute("analyze")

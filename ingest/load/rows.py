@@ -2,6 +2,7 @@
 
 import json
 
+from ingest.check import grading
 from ingest.check import vocabulary as v
 from ingest.read.bibtex import Reference
 
@@ -21,7 +22,14 @@ def table_rows(inputs):
     yield "claims", (claim_row(c, position) for position, c in enumerate(inputs.claims, 1))
     yield "claim_treatments", ({"claim_id": c.id, "treatment_id": t} for c in inputs.claims for t in c.treatments)
     yield "claim_tags", ({"claim_id": c.id, "tag": tag} for c in inputs.claims for tag in c.tags)
-    yield "claim_evidence", (evidence_row(c.id, link) for c in inputs.claims for link in c.evidence)
+    levels = {study.key: study.evidence_level for study in inputs.studies}
+    yield "claim_evidence", (evidence_row(i, claim, link, levels) for i, claim, link in numbered_links(inputs.claims))
+    yield "tested_treatments", (
+        {"evidence_id": i, "claim_id": claim.id, "study_key": link.study, "treatment_id": treatment}
+        for i, claim, link in numbered_links(inputs.claims) for treatment in link.tested or []
+    )
+    yield "certainty_ratings", certainty_rows(inputs.certainty)
+    yield "grade_statements", statement_rows()
     yield "study_publication_types", ({"study_key": e.key, "publication_type": t} for e in enrichment for t in dict.fromkeys(e.publication_types))
     yield "study_mesh_terms", ({"study_key": e.key, "term": t} for e in enrichment for t in dict.fromkeys(e.mesh_terms))
     yield "study_notices", (
@@ -149,16 +157,47 @@ def claim_row(claim, position: int) -> dict:
     }
 
 
-def evidence_row(claim_id: str, link) -> dict:
+def numbered_links(claims):
+    """(id, claim, link) for every evidence link, numbered from 1 in file order."""
+    links = ((claim, link) for claim in claims for link in claim.evidence)
+    return ((i, claim, link) for i, (claim, link) in enumerate(links, 1))
+
+
+def evidence_row(evidence_id: int, claim, link, study_levels: dict) -> dict:
+    """A link, levelled by its claim's question: the level the curator gave it, else its study's."""
+    effect = link.effect.model_dump() if link.effect else {}
     return {
-        "claim_id": claim_id,
+        "id": evidence_id,
+        "claim_id": claim.id,
         "study_key": link.study,
         "relation": link.relation,
         "directness": link.directness,
         "cited_by_source": int(link.cited_by_source),
         "finding": link.finding,
         "note": link.note,
+        "comparator": link.comparator,
+        "result": link.result,
+        "outcome": link.outcome,
+        "horizon": link.horizon,
+        "question": grading.CLAIM_QUESTIONS[claim.claim_type],
+        "evidence_level": link.level or study_levels.get(link.study),
+        **{f"effect_{name}": effect.get(name) for name in ("measure", "estimate", "ci_low", "ci_high", "participants", "quote", "verified_at")},
     }
+
+
+def certainty_rows(judgements):
+    for judgement in judgements:
+        for domain in grading.DOMAINS:
+            rating = getattr(judgement, domain)
+            if rating is not None:
+                yield {"treatment_id": judgement.treatment, "outcome": judgement.outcome, "horizon": judgement.horizon,
+                       "domain": domain, "rate_down": rating.rate_down, "reason": rating.reason,
+                       "source_study": judgement.source, "quote": judgement.quote, "verified_at": judgement.verified_at}
+
+
+def statement_rows() -> list[dict]:
+    return [{"direction": direction, "certainty": certainty, "template": template}
+            for (direction, certainty), template in grading.STATEMENTS.items()]
 
 
 def vocabulary_rows() -> list[dict]:
@@ -171,7 +210,8 @@ def vocabulary_rows() -> list[dict]:
 
 def level_rows() -> list[dict]:
     return [
-        {"scheme": scheme, "level": level, "description": description}
-        for scheme, levels in v.LEVEL_SCHEMES.items()
+        {"scheme": v.DEFAULT_LEVEL_SCHEME, "level": level, "description": description, "question": question,
+         "question_text": text, "source": grading.OCEBM_2011_SOURCE}
+        for question, (text, levels) in grading.QUESTIONS.items()
         for level, description in levels.items()
     ]

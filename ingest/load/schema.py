@@ -36,11 +36,30 @@ TABLES = {
         ("claim_id", "treatment_id"), [("claim_id", "claims", "id"), ("treatment_id", "treatments", "id")],
     ),
     "claim_tags": ({"claim_id": str, "tag": str}, ("claim_id", "tag"), [("claim_id", "claims", "id")]),
+    # One row per link; a study may be linked to a claim once per outcome and time horizon.
     "claim_evidence": (
-        {"claim_id": str, "study_key": str, "relation": str, "directness": str,
-         "cited_by_source": int, "finding": str, "note": str},
-        ("claim_id", "study_key"), [("claim_id", "claims", "id"), ("study_key", "studies", "key")],
+        {"id": int, "claim_id": str, "study_key": str, "relation": str, "directness": str,
+         "cited_by_source": int, "finding": str, "note": str,
+         "comparator": str, "result": str, "outcome": str, "horizon": str, "question": str, "evidence_level": int,
+         "effect_measure": str, "effect_estimate": float, "effect_ci_low": float, "effect_ci_high": float,
+         "effect_participants": int, "effect_quote": str, "effect_verified_at": str},
+        "id", [("claim_id", "claims", "id"), ("study_key", "studies", "key")],
     ),
+    # Which of the claim's treatments each link's study tested: the only links a treatment's evidence counts.
+    "tested_treatments": (
+        {"evidence_id": int, "claim_id": str, "study_key": str, "treatment_id": str},
+        ("evidence_id", "treatment_id"),
+        [("evidence_id", "claim_evidence", "id"), ("claim_id", "claims", "id"), ("study_key", "studies", "key"),
+         ("treatment_id", "treatments", "id")],
+    ),
+    # GRADE judgements a curator recorded (data/certainty.yml), one row per domain.
+    "certainty_ratings": (
+        {"id": int, "treatment_id": str, "outcome": str, "horizon": str, "domain": str, "rate_down": int, "reason": str,
+         "source_study": str, "quote": str, "verified_at": str},
+        "id", [("treatment_id", "treatments", "id"), ("source_study", "studies", "key")],
+    ),
+    # GRADE's plain-language statements, by direction of the finding and certainty.
+    "grade_statements": ({"direction": str, "certainty": str, "template": str}, ("direction", "certainty"), []),
     # From the enrichment cache (make enrich): what Crossref and PubMed say about each study.
     "study_publication_types": (
         {"study_key": str, "publication_type": str}, ("study_key", "publication_type"), [("study_key", "studies", "key")],
@@ -64,8 +83,10 @@ TABLES = {
          "contradicted": int, "conflicting": int, "weak": int, "indirect_only": int, "no_evidence": int},
         "built_at", [],
     ),
+    # The OCEBM 2011 table: a level means something different for each question.
     "evidence_levels": (
-        {"scheme": str, "level": int, "description": str}, ("scheme", "level"), [],
+        {"scheme": str, "level": int, "description": str, "question": str, "question_text": str, "source": str},
+        ("scheme", "question", "level"), [],
     ),
 }
 

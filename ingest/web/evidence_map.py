@@ -1,8 +1,10 @@
 """The evidence map: one SVG picture of every treatment's studies, for and against.
 
-Each treatment is a row. Studies that go against it stack to the left of the centre line, studies
-that support it to the right, one block per study link; the colour is the evidence level (darker is
-stronger), and indirect evidence is hatched. Pure function of rows, so it is tested without a browser.
+Each treatment is a row. Studies that tested it and found no benefit (or harm) stack to the left of
+the centre line, studies that found a benefit to the right: one block per study and side, however
+often the articles cite it (a study with a benefit at 6 weeks and none at a year has a block on
+each side). The colour is the evidence level (darker is stronger), and indirect evidence is hatched.
+Pure function of rows, so it is tested without a browser.
 """
 
 from html import escape
@@ -13,6 +15,7 @@ LEVEL_COLOURS = {
     "supports": {1: "#1b5e20", 2: "#388e3c", 3: "#81c784", 4: "#c5e1a5", 5: "#e6ee9c", None: "#bdbdbd"},
     "contradicts": {1: "#b71c1c", 2: "#e53935", 3: "#ef9a9a", 4: "#ffcdd2", 5: "#fce4ec", None: "#bdbdbd"},
 }
+FINDINGS = {"benefit": "benefit", "no-benefit": "no benefit", "harm": "harm"}
 VERDICT_ORDER = list(TREATMENT_VERDICTS)  # strongest for first, down to no evidence
 ROW, BLOCK, GAP = 26, 16, 2
 NAME_WIDTH, SIDE, VERDICT_WIDTH = 380, 260, 120
@@ -20,10 +23,7 @@ NAME_WIDTH, SIDE, VERDICT_WIDTH = 380, 260, 120
 
 def render_map(treatments: list[dict], links: list[dict], treatment_url) -> str:
     """treatments: rows of treatment_summary; links: rows of treatment_evidence; treatment_url(id) -> href."""
-    by_treatment: dict[str, dict[str, list]] = {}
-    for link in links:
-        if link["relation"] in LEVEL_COLOURS:
-            by_treatment.setdefault(link["treatment_id"], {"supports": [], "contradicts": []})[link["relation"]].append(link)
+    by_treatment = _studies_by_side(links)
     ordered = sorted(treatments, key=lambda t: (VERDICT_ORDER.index(t["verdict"]), t["treatment"].lower()))
     width = NAME_WIDTH + 2 * SIDE + VERDICT_WIDTH
     height = 60 + ROW * len(ordered) + 110
@@ -63,10 +63,27 @@ def _row(treatment: dict, links: dict, y: int, centre: int, treatment_url) -> st
     return "".join(out)
 
 
+def _studies_by_side(links: list[dict]) -> dict[str, dict[str, list[dict]]]:
+    """Per treatment and side, one entry per study: its strongest link, and every outcome it reported there."""
+    by_treatment: dict[str, dict[str, dict[str, dict]]] = {}
+    for link in sorted(links, key=_strength):
+        if link["relation"] not in LEVEL_COLOURS:
+            continue
+        side = by_treatment.setdefault(link["treatment_id"], {"supports": {}, "contradicts": {}})[link["relation"]]
+        study = side.setdefault(link.get("study_key") or link["study"], {**link, "outcomes": []})
+        outcome = " ".join(filter(None, [link.get("outcome"), link.get("horizon")]))
+        if outcome and outcome not in study["outcomes"]:
+            study["outcomes"].append(outcome)
+    return {treatment: {relation: list(studies.values()) for relation, studies in sides.items()}
+            for treatment, sides in by_treatment.items()}
+
+
 def _block(x: int, y: int, link: dict, relation: str) -> str:
     colour = LEVEL_COLOURS[relation].get(link["evidence_level"], LEVEL_COLOURS[relation][None])
     level = f"level {link['evidence_level']}" if link["evidence_level"] else "not levelled"
-    label = escape(f"{link['study']}: {relation} ({link['directness']}, {level})")
+    found = FINDINGS.get(link.get("result"), relation)
+    outcomes = f" for {', '.join(link['outcomes'])}" if link["outcomes"] else ""
+    label = escape(f"{link['study']}: {found}{outcomes} ({link['directness']}, {level})")
     hatch = f'<rect x="{x}" y="{y}" width="{BLOCK}" height="{BLOCK}" fill="url(#indirect)"/>' if link["directness"] != "direct" else ""
     return (f'<g><title>{label}</title><rect x="{x}" y="{y}" width="{BLOCK}" height="{BLOCK}" fill="{colour}" '
             f'stroke="#555" stroke-width="0.5"/>{hatch}</g>')
@@ -90,5 +107,6 @@ def _legend(y: int) -> str:
     out.append(f'<rect x="140" y="{y}" width="{BLOCK}" height="{BLOCK}" fill="#388e3c" stroke="#555" stroke-width="0.5"/>'
                f'<rect x="140" y="{y}" width="{BLOCK}" height="{BLOCK}" fill="url(#indirect)"/>'
                f'<text x="{140 + BLOCK + 6}" y="{y + 12}">hatched: indirect evidence (another population, intervention or outcome)</text>')
-    out.append(f'<text x="10" y="{y + 42}" class="heading">Green: for the treatment · red: against it</text>')
+    out.append(f'<text x="10" y="{y + 42}" class="heading">Green: a study found a benefit · red: it found none, or harm · '
+               'one block per study that tested the treatment</text>')
     return "".join(out)

@@ -8,9 +8,11 @@ import json
 
 from datasette.utils.asgi import NotFound, Response
 
+from ingest.check.vocabulary import HORIZONS, RELATIONS, TREATMENT_VERDICTS
 from ingest.web.evidence_map import render_map
 
-RELATION_ORDER = "case e.relation when 'supports' then 0 when 'contradicts' then 1 when 'mixed' then 2 else 3 end"
+RELATION_ORDER = "case e.relation " + " ".join(f"when '{r}' then {i}" for i, r in enumerate(RELATIONS)) + " end"
+HORIZON_ORDER = " ".join(f"when '{horizon}' then {i}" for i, horizon in enumerate(HORIZONS))
 
 CLAIMS_OF_TREATMENT = """
 select v.*, c.quote, c.position, s.id as source_id, s.title as source_title, s.kind as source_kind
@@ -20,13 +22,37 @@ join sources s on s.id = c.source_id
 where v.claim_id in (select claim_id from claim_treatments where treatment_id = :id)
 order by c.position
 """
+# Each link with what its study tested (names, and ids to tell whether it tested a given treatment).
 LINKS_OF_CLAIMS = f"""
-select e.claim_id, e.relation, e.directness, e.cited_by_source, e.finding, e.note,
-  st.key, st.short_citation, st.title, st.design, st.evidence_level, st.year, st.doi, st.url, st.retracted
+select e.id, e.claim_id, e.relation, e.directness, e.cited_by_source, e.finding, e.note,
+  e.evidence_level, e.question, e.comparator, e.result, e.outcome, e.horizon,
+  e.effect_measure, e.effect_estimate, e.effect_ci_low, e.effect_ci_high, e.effect_participants,
+  e.effect_quote, e.effect_verified_at,
+  (select group_concat(t.name, '; ') from tested_treatments tt join treatments t on t.id = tt.treatment_id
+   where tt.evidence_id = e.id) as tested,
+  (select json_group_array(tt.treatment_id) from tested_treatments tt where tt.evidence_id = e.id) as tested_ids,
+  st.key, st.short_citation, st.title, st.design, st.evidence_level as study_evidence_level, st.year, st.doi, st.url,
+  st.retracted
 from claim_evidence e
 join studies st on st.key = e.study_key
 where e.claim_id in (select value from json_each(:ids))
-order by e.claim_id, {RELATION_ORDER}, st.evidence_level is null, st.evidence_level, st.year desc
+order by e.claim_id, {RELATION_ORDER}, e.evidence_level is null, e.evidence_level, st.year desc, e.id
+"""
+# The map draws a page of treatments at a time, in the order of TREATMENT_VERDICTS, then by name.
+MAP_PAGE_SIZE = 200
+MAP_TREATMENTS = f"""
+select treatment_id, treatment, verdict from treatment_summary
+order by case verdict {" ".join(f"when '{verdict}' then {i}" for i, verdict in enumerate(TREATMENT_VERDICTS))} end,
+  lower(treatment), treatment_id
+limit :limit offset :offset
+"""
+MAP_STUDIES = """
+select treatment_id, study_key, study, relation, result, directness, evidence_level, outcome, horizon
+from treatment_evidence where treatment_id in (select value from json_each(:ids))
+"""
+FINDINGS_OF_TREATMENT = f"""
+select * from summary_of_findings where treatment_id = :id
+order by outcome is null, outcome, horizon is null, case horizon {HORIZON_ORDER} end
 """
 
 
@@ -50,6 +76,7 @@ async def _one(db, sql: str, params: dict) -> dict | None:
 async def _links_by_claim(db, claim_ids: list[str]) -> dict[str, list[dict]]:
     grouped: dict[str, list[dict]] = {claim_id: [] for claim_id in claim_ids}
     for link in await _rows(db, LINKS_OF_CLAIMS, {"ids": json.dumps(claim_ids)}):
+        link["tested_ids"] = json.loads(link["tested_ids"])
         grouped[link["claim_id"]].append(link)
     return grouped
 
@@ -63,7 +90,9 @@ async def treatment_page(datasette, request):
     treatment = await _one(db, "select * from treatments where id = :id", {"id": treatment_id})
     claims = await _rows(db, CLAIMS_OF_TREATMENT, {"id": treatment_id})
     links = await _links_by_claim(db, [claim["claim_id"] for claim in claims])
-    context = {"treatment": treatment, "summary": summary, "claims": claims, "links": links, "database": db.name}
+    findings = await _rows(db, FINDINGS_OF_TREATMENT, {"id": treatment_id})
+    context = {"treatment": treatment, "summary": summary, "findings": findings, "claims": claims, "links": links,
+               "database": db.name}
     return Response.html(await datasette.render_template("treatment.html", context, request=request))
 
 
@@ -85,19 +114,30 @@ async def claim_page(datasette, request):
     context = {
         "claim": claim, "treatments": treatments, "database": db.name,
         "context": quote_in_context(claim["source_text"] or "", claim["quote"]),
-        "groups": [(relation, [link for link in links if link["relation"] == relation])
-                   for relation in ("supports", "contradicts", "mixed", "background")],
+        "groups": [(relation, [link for link in links if link["relation"] == relation]) for relation in RELATIONS],
     }
     return Response.html(await datasette.render_template("claim.html", context, request=request))
 
 
 async def evidence_map_page(datasette, request):
     db = await knowledge_base(datasette)
-    treatments = await _rows(db, "select * from treatment_summary")
-    links = await _rows(db, "select * from treatment_evidence")
+    total = (await _one(db, "select count(*) as n from treatment_summary", {}))["n"]
+    pages = max(1, -(-total // MAP_PAGE_SIZE))
+    number = _page_number(request.args.get("page"), pages)
+    treatments = await _rows(db, MAP_TREATMENTS, {"limit": MAP_PAGE_SIZE, "offset": (number - 1) * MAP_PAGE_SIZE})
+    links = await _rows(db, MAP_STUDIES, {"ids": json.dumps([t["treatment_id"] for t in treatments])})
     svg = render_map(treatments, links, lambda treatment_id: datasette.urls.path(f"/treatment/{treatment_id}"))
-    context = {"svg": svg, "treatments": treatments, "database": db.name}
+    context = {"svg": svg, "treatments": treatments, "database": db.name, "total": total, "page": number, "pages": pages,
+               "first": (number - 1) * MAP_PAGE_SIZE + 1}
     return Response.html(await datasette.render_template("evidence_map.html", context, request=request))
+
+
+def _page_number(text: str | None, pages: int) -> int:
+    """The page a visitor asked for, kept within 1..pages whatever they typed."""
+    try:
+        return min(max(1, int(text or 1)), pages)
+    except ValueError:
+        return 1
 
 
 def quote_in_context(text: str, quote: str, around: int = 280) -> dict | None:
