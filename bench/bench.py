@@ -63,10 +63,12 @@ def measure(body: str, *args: str) -> dict:
 def serve_timings(dbs: dict[int, Path]) -> dict:
     """Median Datasette response time per request and size: {size: {request: seconds}}, in-process.
 
-    The targets cover the evidence-for-a-treatment query, a claim page and a search for a topic
-    word. Three more are timed because their work grows with the library: a search that adds a
+    The targets cover the evidence-for-a-treatment query, a claim page, a treatment page (verdicts
+    and its summary of findings, read from the tables the build computed) and a search for a topic
+    word. Four more are timed because their work grows with the library: a search that adds a
     word found in every claim (its whole match list is read), a search for that word alone (every
-    match is ranked), and the treatment page (its verdicts are computed over every claim).
+    match is ranked), the home page (verdicts counted over every treatment) and the evidence map
+    (a row per treatment).
     The sizes take turns request by request, so a slow spell of the machine hits both alike.
     """
     import asyncio
@@ -88,6 +90,8 @@ def serve_timings(dbs: dict[int, Path]) -> dict:
             "search_topic_and_common_word": f"/evidence/search.json?q={word(7)}+knees",
             "search_common_word": "/evidence/search.json?q=knees",
             "treatment_page": "/treatment/t7",
+            "home_page": "/",
+            "evidence_map": "/evidence-map",
         }
 
     async def timed(name: str) -> dict:

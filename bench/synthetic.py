@@ -58,6 +58,9 @@ def synthetic(root: Path, studies: int, seed: int = 1) -> tuple[Path, Path]:
             file.write(f"- id: c{i}\n  source: source{i % sources}\n  quote: \"{quote}\"\n  text: {word(i % topics).title()} running helps knees {i}.\n"
                        f"  claim_type: treatment-benefit\n  condition: pfps\n  treatments: [t{i % treatments}]\n  evidence:\n")
             for key in sorted({chance.randrange(studies) for _ in range(2 if i % 5 else 1)}):
-                relation = chance.choice(["supports", "contradicts", "mixed"])
-                file.write(f"    - study: s{key}\n      relation: {relation}\n      directness: direct\n      finding: Found {key}.\n")
+                relation, result = chance.choice([("supports", "benefit"), ("contradicts", "no-benefit"), ("mixed", "inconclusive")])
+                horizon = chance.choice(["short-term", "medium-term", "long-term"])
+                file.write(f"    - study: s{key}\n      relation: {relation}\n      directness: direct\n      finding: Found {key}.\n"
+                           f"      tested: [t{i % treatments}]\n      comparator: placebo-sham\n      result: {result}\n"
+                           f"      outcome: pain\n      horizon: {horizon}\n")
     return root / "references.bib", data
