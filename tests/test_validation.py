@@ -260,3 +260,15 @@ def test_odd_but_valid_input_is_accepted(kb):
     assert result.output == (
         "references.bib and data/ are valid: 7 references, 6 appraised studies, 7 claims, 6 evidence links, 4 treatments\n"
     )
+
+
+def test_a_source_text_linked_to_a_file_outside_data_is_not_read(kb, tmp_path_factory):
+    secret = tmp_path_factory.mktemp("elsewhere") / "secret.txt"
+    secret.write_text("Gradually increase volume and intensity by no more than 10% per week.", encoding="utf-8")
+    Path("data/sources/lombard-pfps-runners.txt").unlink()
+    Path("data/sources/lombard-pfps-runners.txt").symlink_to(secret)
+    result = check()
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "data/sources.yml:14: source 'lombard-pfps-runners': text_file sources/lombard-pfps-runners.txt: "
+        "is not in data/sources/: put the article's copy there")

@@ -103,17 +103,31 @@ def _certainty_problems(path: Path, ratings: list[Checked], known: dict) -> list
     return problems
 
 
+SOURCE_TEXTS = "sources"  # the folder of data/ that holds the copies of the source articles
+
+
 def read_source_texts(data_dir: Path, sources: list[Checked], problems: list[Problem]) -> dict[str, str]:
     """The text of each source article that has a text_file, by source id."""
     texts = {}
     for source, entry in ((c.record, c.entry) for c in sources):
-        if source.text_file:
-            try:
-                texts[source.id] = read_text(data_dir / source.text_file)
-            except InputError as error:
-                message = f"source '{source.id}': text_file {source.text_file}: {error.problems[0].message}"
-                problems.append(Problem(str(data_dir / "sources.yml"), entry.line_of(("text_file",)), message))
+        if not source.text_file:
+            continue
+        label = f"source '{source.id}': text_file {source.text_file}"
+        where = (str(data_dir / "sources.yml"), entry.line_of(("text_file",)))
+        if not _inside(data_dir / SOURCE_TEXTS, data_dir / source.text_file):
+            # its text goes into the published database: only the article copies may be read
+            problems.append(Problem(*where, f"{label}: is not in data/{SOURCE_TEXTS}/: put the article's copy there"))
+            continue
+        try:
+            texts[source.id] = read_text(data_dir / source.text_file)
+        except InputError as error:
+            problems.append(Problem(*where, f"{label}: {error.problems[0].message}"))
     return texts
+
+
+def _inside(folder: Path, path: Path) -> bool:
+    """Whether path, once `..` and symbolic links are resolved, lies under folder."""
+    return path.resolve().is_relative_to(folder.resolve())
 
 
 def _quote_problems(data_dir: Path, texts: dict[str, str], claims: list[Checked]) -> list[Problem]:
