@@ -14,7 +14,7 @@ from replay_server import ReplayServer, Reply
 
 from ingest.check.inputs import read_inputs
 from ingest.cli import cli
-from ingest.enrich import run
+from ingest.enrich import cache, run
 from ingest.enrich.http import Client, retry_policy
 from ingest.load.build import build_database
 from ingest.read.bibtex import parse_bibtex
@@ -176,7 +176,7 @@ FAULTS = [
     ("connection reset", "reset", "could not connect (connection reset by the server)"),
     ("500", Reply(500, b"Internal error", "text/plain"), "HTTP 500 Internal Server Error"),
     ("504 HTML page", GATEWAY, "HTTP 504 Gateway Timeout"),
-    ("truncated JSON", TRUNCATED, "the answer was malformed (not valid JSON or XML); nothing was cached"),
+    ("truncated JSON", TRUNCATED, "the answer was malformed (not valid JSON or XML, or not the expected record); nothing was cached"),
 ]
 
 
@@ -300,3 +300,73 @@ def test_a_broken_cache_file_is_fetched_again(curator):
         report = run.enrich(references(curator)[:1], curator / "data" / "enrichment", client_for(server))
     assert (report.fetched, report.from_cache, report.failures) == (1, 1, [])
     assert json.loads(cached.read_text(encoding="utf-8"))["status"] == 200
+
+
+def files_outside_the_cache(root: Path) -> list[str]:
+    """Every file of the knowledge base in root that is neither in data/enrichment/ nor an input the test wrote."""
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()
+                  and not p.is_relative_to(root / "data" / "enrichment") and p.name != "references.bib" and p.suffix != ".yml")
+
+
+def esearch_finding(pmid: str) -> Reply:
+    body = json.loads(EMPTY_ESEARCH.body)
+    body["esearchresult"].update({"count": "1", "retmax": "1", "idlist": [pmid]})
+    return Reply(200, json.dumps(body).encode())
+
+
+def test_a_pmid_in_the_bibliography_cannot_choose_where_the_cache_writes(curator):
+    evil = "../../../../escaped"
+    (curator / "references.bib").write_text(f"@article{{evil, title = {{T}}, year = {{2020}}, pmid = {{{evil}}}}}\n", encoding="utf-8")
+    routes = {f"efetch:{evil}": recorded("pubmed/efetch_pmid-33856845_systematic-review.xml", "text/xml")}
+    with ReplayServer(routes) as server:
+        run.enrich(references(curator), curator / "data" / "enrichment", client_for(server))
+    assert files_outside_the_cache(curator) == []
+    assert [request["key"] for request in server.requests if request["key"].startswith("efetch")] == []
+
+
+def test_a_pmid_in_an_answer_cannot_choose_where_the_cache_writes(curator):
+    evil = "../../../../escaped"
+    (curator / "references.bib").write_text(f"@article{{evil, title = {{{INSIGHT_TITLE}}}, year = {{2021}}}}\n", encoding="utf-8")
+    routes = {f"search:{INSIGHT_TITLE} 2021": EMPTY_ESEARCH, f"esearch:{INSIGHT_TITLE}[title]": esearch_finding(evil),
+              f"efetch:{evil}": recorded("pubmed/efetch_pmid-33856845_systematic-review.xml", "text/xml")}
+    with ReplayServer(routes) as server:
+        report = run.enrich(references(curator), curator / "data" / "enrichment", client_for(server))
+    assert files_outside_the_cache(curator) == []
+    assert ("evil", "pubmed esearch", "the answer was malformed (not valid JSON or XML, or not the expected record); nothing was cached") in report.failures
+
+
+@pytest.mark.parametrize("name", ["../../escaped", "..", ".hidden", "a/b", "x" * 300, "10.1000/" + "y" * 300])
+def test_every_cache_name_stays_in_its_folder(tmp_path, name):
+    root = tmp_path / "enrichment"
+    path = cache.Request("pubmed", "efetch", "/efetch.fcgi", (), f"efetch/{name}").cache_path(root)
+    assert path.parent == root / "pubmed" / "efetch"
+    assert len(path.name.encode()) <= 255 and not path.name.startswith(".")
+    cache.write(root, cache.Request("pubmed", "efetch", "/efetch.fcgi", (), f"efetch/{name}"), cache.Answer(200, "<x/>"))
+    assert [p.parent for p in root.rglob("*.json")] == [root / "pubmed" / "efetch"]
+
+
+def test_distinct_names_never_share_a_cache_file(tmp_path):
+    names = ["a/b", "a_b", "a?b", "x" * 300, "x" * 301]
+    paths = {cache.Request("crossref", "work", "/", (), f"works/{name}").cache_path(tmp_path) for name in names}
+    assert len(paths) == len(names)
+
+
+def test_a_cache_folder_linked_elsewhere_is_not_written_through(curator, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (curator / "data" / "enrichment" / "crossref").mkdir(parents=True)
+    (curator / "data" / "enrichment" / "crossref" / "works").symlink_to(elsewhere, target_is_directory=True)
+    with ReplayServer(ROUTES) as server:
+        report = run.enrich(references(curator)[:1], curator / "data" / "enrichment", client_for(server))
+    assert list(elsewhere.iterdir()) == []
+    assert report.failures[0][:2] == ("pone2012", "crossref work")
+    assert "leads out of" in report.failures[0][2]
+
+
+def test_check_rejects_a_pmid_that_is_not_digits(curator):
+    (curator / "references.bib").write_text("@article{s1, title = {T}, year = {2020}, pmid = {../x}}\n", encoding="utf-8")
+    (curator / "data" / "studies.yml").write_text("- key: s1\n  design: rct\n  evidence_level: 2\n  metadata_status: verified\n",
+                                                 encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "references.bib:1: entry 's1' has pmid '../x', which is not a PubMed id: write its digits only, or remove the field")

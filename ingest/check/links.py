@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ingest.check.entries import Checked, level_problems
 from ingest.check.evidence_links import link_problems
 from ingest.problems import InputError, Problem
-from ingest.read.bibtex import Reference
+from ingest.read.bibtex import Reference, is_pmid
 from ingest.read.text import read_text
 
 if TYPE_CHECKING:
@@ -153,5 +153,9 @@ def _reference_problems(bib_path: Path, used: list[Reference]) -> list[Problem]:
             problems.append(Problem(str(bib_path), reference.line, f"entry '{reference.key}' has no title: add a title field"))
         if reference.year is None:
             message = f"entry '{reference.key}' has no usable year: add year = {{YYYY}} with the four-digit year"
+            problems.append(Problem(str(bib_path), reference.line, message))
+        pmid = reference.fields.get("pmid")
+        if pmid is not None and not is_pmid(pmid):
+            message = f"entry '{reference.key}' has pmid '{pmid}', which is not a PubMed id: write its digits only, or remove the field"
             problems.append(Problem(str(bib_path), reference.line, message))
     return problems

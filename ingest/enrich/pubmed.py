@@ -7,6 +7,7 @@ from defusedxml import ElementTree
 
 from ingest.enrich.cache import Request
 from ingest.enrich.crossref import _safe
+from ingest.read.bibtex import is_pmid
 
 # PubMed publication types that suggest a design where the curator gave none (most specific first).
 DESIGN_FROM_PUBLICATION_TYPE = [
@@ -41,6 +42,8 @@ def parse_esearch(body: str) -> list[str]:
     ids = json.loads(body)["esearchresult"]["idlist"]
     if not isinstance(ids, list):
         raise ValueError("not an esearch result")
+    if not all(is_pmid(str(pmid)) for pmid in ids):
+        raise ValueError("an id in the esearch result is not a PubMed id")
     return [str(pmid) for pmid in ids]
 
 

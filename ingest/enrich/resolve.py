@@ -12,7 +12,7 @@ from xml.etree.ElementTree import ParseError
 
 from ingest.enrich import cache, crossref, pubmed
 from ingest.enrich.cache import Answer, Request
-from ingest.read.bibtex import Reference
+from ingest.read.bibtex import Reference, is_pmid
 
 PARSERS = {
     "work": crossref.parse_work,
@@ -89,7 +89,7 @@ def _pubmed(reference: Reference, doi: str | None, get: Getter, enrichment: Enri
         answer = get(pubmed.esearch_request(reference.key, doi, None if doi else title))
         ids = pubmed.parse_esearch(answer.body) if answer and answer.status == 200 else []
         pmid = ids[0] if len(ids) == 1 else None  # several hits: ambiguous, so none
-    if not pmid:
+    if not pmid or not is_pmid(pmid):  # `ingest check` reports a malformed one
         return
     answer = get(pubmed.efetch_request(pmid))
     record = pubmed.parse_efetch(answer.body) if answer and answer.status == 200 else None

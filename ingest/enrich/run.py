@@ -39,7 +39,7 @@ class CacheThenNetwork:
         except FetchError as error:
             return self._failed(request, str(error))
         if not is_valid(request, answer):
-            return self._failed(request, "the answer was malformed (not valid JSON or XML); nothing was cached")
+            return self._failed(request, "the answer was malformed (not valid JSON or XML, or not the expected record); nothing was cached")
         try:
             cache.write(self.root, request, answer)
         except OSError as error:

@@ -71,6 +71,11 @@ def _entry_problems(path: Path, entry, values: list[tuple[str, str]]) -> list[Pr
     return problems
 
 
+def is_pmid(text: str) -> bool:
+    """A PubMed id is a number of at most 9 digits (it names a cache file, so nothing else passes)."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
 def publication_year(fields: dict) -> int | None:
     """The year in `year`, or in a BibLaTeX `date` such as 2013-05-01; None unless exactly one is given."""
     text = fields.get("year") or fields.get("date") or ""
