@@ -1,12 +1,14 @@
 """Cite packs: the references behind a claim or treatment, as Markdown, BibTeX and CSL-JSON."""
 
 import json
+import urllib.parse
 
 import bibtexparser
 import pytest
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 from click.testing import CliRunner
+from markdown_it import MarkdownIt
 
 from ingest.cli import cli
 from ingest.export import cite
@@ -74,8 +76,32 @@ def test_markdown_escapes_what_the_data_says():
               "issued": {"date-parts": [[2020]]}, "DOI": "10.1000/a_b(1)"}]
     assert cite.render_markdown(items) == (
         "1. A \\*bold\\* claim \\[with\\] \\<tags\\> and under\\_scores. Published online 2020. "
-        "doi:[10.1000/a\\_b(1)](https://doi.org/10.1000/a_b(1%29)\n"
+        "doi:[10.1000/a\\_b(1)](https://doi.org/10.1000/a_b%281%29)\n"
     )
+
+
+# Real DOIs from the SICI era (Crossref serves them as they are), and DOIs made to break out of a link.
+HOSTILE_DOIS = [
+    "10.1002/(SICI)1097-4636(199706)35:4<513::AID-JBM11>3.0.CO;2-M",
+    "10.1002/(SICI)1097-0258(19980430)17:8<857::AID-SIM777>3.0.CO;2-E",
+    '10.1000/x)<img src=x onerror=alert(1)>',
+    '10.1000/x) [click](javascript:alert(1)) "<script>alert(1)</script>',
+]
+
+
+@pytest.mark.parametrize("doi", HOSTILE_DOIS)
+def test_markdown_renders_a_doi_as_one_link_to_doi_org_and_the_rest_as_text(doi):
+    """Rendered by a CommonMark renderer (markdown-it-py, not ours): one link, to doi.org, and no HTML from the data."""
+    title = "Knee <script>alert(1)</script> pain\n\n# Heading\n<img src=x onerror=alert(2)>"
+    items = [{"id": "x", "type": "article-journal", "title": title, "issued": {"date-parts": [[1997]]}, "DOI": doi}]
+    tokens = MarkdownIt("commonmark").parseInline(cite.render_markdown(items).split(". ", 1)[1])[0].children
+    links = [token.attrs["href"] for token in tokens if token.type == "link_open"]
+    assert links == [cite.doi_url(doi)]
+    assert urllib.parse.unquote(links[0]) == "https://doi.org/" + doi  # the resolver gets the DOI back whole
+    assert [token.type for token in tokens if token.type.startswith("html")] == []
+    assert doi in "".join(token.content for token in tokens if token.type == "text")
+    html = MarkdownIt("commonmark").render(cite.render_markdown(items))
+    assert "<script" not in html and "<img" not in html and "<h1" not in html
 
 
 @pytest.mark.asyncio
@@ -128,3 +154,29 @@ def test_and_others_becomes_et_al(fixture_db):
 def test_the_command_offers_every_format():
     option = next(param for param in cli.commands["cite"].params if param.name == "format_")
     assert sorted(option.type.choices) == sorted(cite.RENDERERS)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("url, message", [
+    ("/evidence.md?sql=select+'k'+as+key,+'t'+as+title,+'b'+as+bibtex",
+     "A .md cite pack needs the columns key, entry_type, title, year of the studies table; "
+     "this query has no entry_type, year: select studies.* or add them"),
+    ("/evidence.csl?sql=select+'k'+as+key,+'t'+as+title,+'b'+as+bibtex",
+     "A .csl cite pack needs the columns key, entry_type, title, year of the studies table; "
+     "this query has no entry_type, year: select studies.* or add them"),
+    ("/evidence.bibtex?sql=select+'k'+as+key,+'t'+as+title,+null+as+bibtex", "Row 1 is not a study: bibtex must be text"),
+    ("/evidence.md?sql=select+'k'+as+key,+null+as+title,+'b'+as+bibtex,+'article'+as+entry_type,+2020+as+year",
+     "Row 1 is not a study: title must be text"),
+    ("/evidence.csl?sql=select+key,+title,+bibtex,+entry_type,+'soon'+as+year+from+studies",
+     "Row 1 is not a study: year must be a number"),
+])
+async def test_a_query_that_is_not_studies_gets_a_clear_400(datasette, url, message):
+    response = await datasette.client.get(url)
+    assert (response.status_code, response.text) == (400, message + "\n")
+
+
+@pytest.mark.asyncio
+async def test_a_cite_pack_is_capped(datasette, monkeypatch):
+    monkeypatch.setattr("ingest.web.MAX_STUDIES", 3)
+    response = await datasette.client.get("/evidence/cite_pack.md?target=prp")
+    assert (response.status_code, response.text) == (400, "A cite pack holds at most 3 studies; this query has 4: narrow it\n")

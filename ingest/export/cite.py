@@ -6,6 +6,7 @@ the Datasette plugin share them.
 
 import json
 import re
+import urllib.parse
 from pathlib import Path
 
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
@@ -91,13 +92,20 @@ def _markdown_entry(text: str, item: dict) -> str:
     doi = item.get("DOI")
     if doi and f"doi:{doi}" in text:
         before, after = text.split(f"doi:{doi}", 1)
-        link = f"doi:[{_escape(doi)}](https://doi.org/{doi.replace(' ', '%20').replace(')', '%29')})"
-        return _escape(before) + link + _escape(after)
+        return _escape(before) + f"doi:[{_escape(doi)}]({doi_url(doi)})" + _escape(after)
     return _escape(text)
 
 
+def doi_url(doi: str) -> str:
+    """The doi.org address of a DOI, every character that could end or break a link percent-encoded
+    (SICI DOIs hold parentheses and angle brackets: 10.1002/(SICI)1097-4636(199706)35:4<513::AID-JBM11>3.0.CO;2-M)."""
+    return "https://doi.org/" + urllib.parse.quote(doi, safe="/:;.-_")
+
+
 def _escape(text: str) -> str:
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """Markdown that shows the text as it is: special characters escaped, line breaks folded (a
+    line break could start a heading, a list or raw HTML)."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", text))
 
 
 RENDERERS = {

@@ -10,6 +10,7 @@ here, selects the studies behind a claim or a treatment. Installed through the `
 point in pyproject.toml; Datasette serves templates/ and static/ beside this file.
 """
 
+import asyncio
 import json
 import urllib.parse
 
@@ -28,20 +29,47 @@ CONTENT_TYPES = {
 LINK_LABELS = {"md": "Markdown", "bibtex": "BibTeX", "csl": "CSL-JSON"}
 
 
+# The columns of the studies table each format reads; a query may have more.
+NEEDED_COLUMNS = {"md": ("key", "entry_type", "title", "year"), "bibtex": ("key", "bibtex"),
+                  "csl": ("key", "entry_type", "title", "year")}
+MAX_STUDIES = 500  # a cite pack is a reference list, not an export of the library
+
+
 def _can_render(columns) -> bool:
     return {"key", "title", "bibtex"} <= set(columns)
 
 
 def _renderer(format_name: str):
     async def render(datasette, database, columns, rows):
+        problem = _cite_problem(format_name, columns, rows)
+        if problem:  # a dict, not a Response: Datasette keeps a dict's status code, not a Response's
+            return {"body": problem + "\n", "status_code": 400, "content_type": "text/plain; charset=utf-8"}
         studies = [dict(zip(columns, row, strict=True)) for row in rows]
         keys = json.dumps([study["key"] for study in studies])
         result = await datasette.get_database(database).execute(cite.AUTHORS, {"keys": keys})
         authors = [dict(row) for row in result.rows]
-        body = cite.RENDERERS[format_name](studies, cite.csl_items(studies, authors))
+        # citeproc takes seconds for hundreds of entries: off the event loop, other requests go on
+        body = await asyncio.get_running_loop().run_in_executor(
+            None, lambda: cite.RENDERERS[format_name](studies, cite.csl_items(studies, authors)))
         return Response(body, content_type=CONTENT_TYPES[format_name])
 
     return render
+
+
+def _cite_problem(format_name: str, columns, rows) -> str | None:
+    """Why these rows cannot be a cite pack in this format, in words a visitor can act on; None if they can."""
+    missing = [column for column in NEEDED_COLUMNS[format_name] if column not in columns]
+    if missing:
+        return (f"A .{format_name} cite pack needs the columns {', '.join(NEEDED_COLUMNS[format_name])} of the studies table; "
+                f"this query has no {', '.join(missing)}: select studies.* or add them")
+    if len(rows) > MAX_STUDIES:
+        return f"A cite pack holds at most {MAX_STUDIES} studies; this query has {len(rows)}: narrow it"
+    for number, row in enumerate(rows, 1):
+        values = dict(zip(columns, row, strict=True))
+        empty = [column for column in NEEDED_COLUMNS[format_name] if column != "year" and not isinstance(values[column], str)]
+        if empty or not isinstance(values.get("year", 0), (int, type(None))):
+            return f"Row {number} is not a study: {', '.join(empty) or 'year'} must be {'text' if empty else 'a number'}"
+    return None
 
 
 @hookimpl
