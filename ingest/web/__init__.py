@@ -19,7 +19,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from ingest.export import cite
-from ingest.web import pages
+from ingest.web import limits, pages
 
 CONTENT_TYPES = {
     "md": "text/markdown; charset=utf-8",
@@ -111,6 +111,12 @@ def canned_queries(datasette, database):
         return {"cite_pack": CITE_PACK_QUERY} if await db.table_exists("build_info") else {}
 
     return queries
+
+
+@hookimpl
+def prepare_connection(conn):
+    """Every connection, to every served database: the bounds of limits.py."""
+    limits.limit(conn)
 
 
 @hookimpl
