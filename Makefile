@@ -9,7 +9,7 @@ INPUTS := references.bib $(wildcard data/*.yml) $(wildcard data/sources/*.txt) \
 	$(wildcard data/enrichment/*/*/*.json)
 CODE := $(shell find ingest -type f -not -path "*/__pycache__/*")
 
-.PHONY: serve test test-corpus lint ingest check report enrich chromium screenshots bench clean
+.PHONY: serve test test-corpus lint ingest check report enrich chromium screenshots bench bench-attack clean
 
 # The virtualenv, with exactly the pinned dependencies (requirements.txt is compiled from
 # pyproject.toml by pip-compile). The stamp file makes it rebuild when the pins change.
@@ -44,7 +44,7 @@ report: $(DB)
 serve: $(DB)
 	$(BIN)/datasette serve --immutable $(DB) --metadata metadata.yml \
 		--host $(HOST) --port $(PORT) \
-		--setting sql_time_limit_ms 2000 --setting max_returned_rows 1000
+		--setting sql_time_limit_ms 2000 --setting max_returned_rows 1000 --setting num_sql_threads 10
 
 ## test: lint, then run the test suite on every core (the browser tests need Chromium: installed
 ##       here when missing); the comparisons on every field of the real exports are left to test-corpus
@@ -77,6 +77,11 @@ screenshots: $(VENV)/.installed chromium
 ##        exports; prints a table, writes bench/results.json and bench/README.md (takes a while at 100k)
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench.py $(SIZES)
+
+## bench-attack: response times of the pages for 20 readers, alone and with 3 attackers running
+##               the worst SQL known, served as make serve serves (about a minute)
+bench-attack: $(VENV)/.installed
+	$(BIN)/python bench/attack.py
 
 ## clean: remove the database, the virtualenv and caches
 clean:
