@@ -2,10 +2,12 @@
 
 import re
 import shutil
+import sqlite3
 
 import pytest
 from conftest import hostile_database
 from datasette.app import Datasette
+from datasette.database import QueryInterrupted
 
 from ingest.check.vocabulary import CLAIM_VERDICTS, TREATMENT_VERDICTS
 from ingest.web import pages
@@ -184,3 +186,19 @@ async def test_pages_escape_markup_from_the_data(tmp_path, metadata, path, shown
     for raw in ["<script>alert", "<img src=x", "<svg onload", "<b>Bold</b>", "<i>Treatment</i>", "<u>sells"]:
         assert raw not in html
     assert shown in html
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("path", ["/treatment/prp", "/claim/ortho-prp-chondromalacia", "/evidence-map"])
+async def test_a_page_out_of_time_says_so_without_its_sql(fixture_db, metadata, path):
+    """Every SQL query of the page runs out of time, as on an overloaded server."""
+    datasette = Datasette([str(fixture_db)], metadata=metadata)
+
+    async def interrupted(*args, **kwargs):
+        raise QueryInterrupted(sqlite3.OperationalError("interrupted"), "select secret_sql_text", {})
+
+    datasette.get_database("evidence").execute = interrupted
+    response = await datasette.client.get(path)
+    assert response.status_code == 503
+    assert "This page could not be made just now" in response.text
+    assert "secret_sql_text" not in response.text and "Traceback" not in response.text

@@ -4,8 +4,11 @@ Each handler fetches its rows with plain SQL and renders a template in ingest/te
 escapes everything that comes from the data.
 """
 
+import functools
 import json
+import sqlite3
 
+from datasette.database import QueryInterrupted
 from datasette.utils.asgi import NotFound, Response
 
 from ingest.check.vocabulary import HORIZONS, RELATIONS, TREATMENT_VERDICTS
@@ -81,6 +84,22 @@ async def _links_by_claim(db, claim_ids: list[str]) -> dict[str, list[dict]]:
     return grouped
 
 
+def shown_as_an_error_page(handler):
+    """A page whose SQL ran out of time or failed gets a page that says so (HTTP 503), not
+    Datasette's 500 with the raw SQL."""
+
+    @functools.wraps(handler)
+    async def page(datasette, request):
+        try:
+            return await handler(datasette, request)
+        except (QueryInterrupted, sqlite3.DatabaseError):
+            html = await datasette.render_template("page_error.html", {}, request=request)
+            return Response.html(html, status=503, headers={"Retry-After": "10"})
+
+    return page
+
+
+@shown_as_an_error_page
 async def treatment_page(datasette, request):
     db = await knowledge_base(datasette)
     treatment_id = request.url_vars["treatment_id"]
@@ -96,6 +115,7 @@ async def treatment_page(datasette, request):
     return Response.html(await datasette.render_template("treatment.html", context, request=request))
 
 
+@shown_as_an_error_page
 async def claim_page(datasette, request):
     db = await knowledge_base(datasette)
     claim_id = request.url_vars["claim_id"]
@@ -119,6 +139,7 @@ async def claim_page(datasette, request):
     return Response.html(await datasette.render_template("claim.html", context, request=request))
 
 
+@shown_as_an_error_page
 async def evidence_map_page(datasette, request):
     db = await knowledge_base(datasette)
     total = (await _one(db, "select count(*) as n from treatment_summary", {}))["n"]
