@@ -1,5 +1,6 @@
 """Command line: python -m ingest build | check."""
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -60,6 +61,10 @@ def build(bib: Path, data: Path, db: Path, force: bool):
         counts = build_database(inputs, db, input_digest=digest)
     except OSError as error:
         raise click.ClickException(f"cannot write {db}: {error.strerror or error}; check the folder is writable") from None
+    except sqlite3.DatabaseError as error:  # the disk filled up, or the folder's file system failed
+        what = "the disk is full" if "full" in str(error) else f"SQLite said: {error}"
+        raise click.ClickException(f"cannot write {db}: {what}; {db} was not changed: free some space or fix the folder, "
+                                   "then build again") from None
     tables = ("studies", "claims", "claim_evidence", "treatments", "conditions", "sources")
     click.echo(f"Built {db}: " + ", ".join(f"{counts[t]} {t.replace('_', ' ')}" for t in tables))
 

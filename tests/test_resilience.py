@@ -305,3 +305,26 @@ def test_csv_export_keeps_formula_text_verbatim(hostile_site):
     status, csv = fetch(hostile_site + "/evidence/claim_evidence.csv")
     assert status == 200
     assert HOSTILE["finding"].replace('"', '""') in csv
+
+
+def test_a_full_disk_gives_a_message_and_keeps_the_old_database(kb, monkeypatch):
+    """SQLite's max_page_count makes the new database 'full' part way, as a full disk does (SQLITE_FULL)."""
+    from click.testing import CliRunner
+
+    from ingest.cli import cli
+    from ingest.load import build
+
+    assert CliRunner().invoke(cli, ["build"]).exit_code == 0
+    before = Path("evidence.db").read_bytes()
+    create_tables = build.create_tables
+
+    def create_tables_on_a_small_disk(db):
+        create_tables(db)
+        db.execute("pragma max_page_count = 40")
+
+    monkeypatch.setattr(build, "create_tables", create_tables_on_a_small_disk)
+    result = CliRunner().invoke(cli, ["build", "--force"])
+    assert (result.exit_code, result.output) == (1, "Error: cannot write evidence.db: the disk is full; evidence.db was not changed: "
+                                                    "free some space or fix the folder, then build again\n")
+    assert Path("evidence.db").read_bytes() == before
+    assert sorted(p.name for p in Path(".").iterdir() if p.name.startswith(("evidence", ".evidence"))) == ["evidence.db"]
