@@ -370,3 +370,24 @@ def test_check_rejects_a_pmid_that_is_not_digits(curator):
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == (
         "references.bib:1: entry 's1' has pmid '../x', which is not a PubMed id: write its digits only, or remove the field")
+
+
+DEEP_JSON = "[" * 100_000 + "]" * 100_000
+
+
+def test_an_answer_nested_thousands_deep_is_a_clean_failure(curator):
+    with ReplayServer({f"work:{PONE_DOI}": Reply(200, DEEP_JSON.encode()), f"esearch:{PONE_DOI}[doi]": EMPTY_ESEARCH}) as server:
+        report = run.enrich(references(curator)[:1], curator / "data" / "enrichment", client_for(server))
+    assert report.failures == [("pone2012", "crossref work",
+                                "the answer was malformed (not valid JSON or XML, or not the expected record); nothing was cached")]
+
+
+def test_a_cache_file_nested_thousands_deep_is_a_warning(curator):
+    with ReplayServer(ROUTES) as server:
+        run.enrich(references(curator)[:1], curator / "data" / "enrichment", client_for(server))
+    cached = curator / "data" / "enrichment" / "crossref" / "works" / "10.1371%2fjournal.pone.0033693.json"
+    cached.write_text(DEEP_JSON, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 0
+    assert ("data/enrichment/crossref/works/10.1371%2fjournal.pone.0033693.json: warning: is JSON nested too deep to read, "
+            "so it is not a cache file; `make enrich` will fetch it again") in result.output

@@ -65,6 +65,8 @@ def read(root: Path, request: Request) -> Answer | None:
         envelope = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, OSError) as error:
         raise CacheError(path, f"is not valid JSON ({error}); {again}") from None
+    except RecursionError:
+        raise CacheError(path, f"is JSON nested too deep to read, so it is not a cache file; {again}") from None
     missing = [key for key in ("status", "body") if not isinstance(envelope, dict) or key not in envelope]
     if missing or not isinstance(envelope["status"], int):
         what = f"has no {' or '.join(repr(key) for key in missing)}" if missing else "has a status that is not a number"

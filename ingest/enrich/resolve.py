@@ -20,7 +20,7 @@ PARSERS = {
     "esearch": pubmed.parse_esearch,
     "efetch": pubmed.parse_efetch,
 }
-MALFORMED = (ValueError, KeyError, TypeError, IndexError, ParseError)
+MALFORMED = (ValueError, KeyError, TypeError, IndexError, ParseError, RecursionError)  # RecursionError: JSON nested thousands deep
 
 
 @dataclass
