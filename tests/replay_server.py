@@ -12,7 +12,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-FAULTS = ("timeout", "reset")
+FAULTS = ("timeout", "reset", "drip")
 
 
 @dataclass
@@ -73,6 +73,19 @@ class _Handler(BaseHTTPRequestHandler):
         answer = self.replay.answer_for(key)
         if answer == "timeout":
             time.sleep(self.replay.slow_seconds)
+            return
+        if answer == "drip":  # a valid start, then a byte every so often, each within any read timeout
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            try:
+                for _ in range(10_000):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(self.replay.slow_seconds / 10)
+            except OSError:  # the client gave up
+                pass
             return
         if answer == "reset":  # close with RST, mid-conversation
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

@@ -391,3 +391,13 @@ def test_a_cache_file_nested_thousands_deep_is_a_warning(curator):
     assert result.exit_code == 0
     assert ("data/enrichment/crossref/works/10.1371%2fjournal.pone.0033693.json: warning: is JSON nested too deep to read, "
             "so it is not a cache file; `make enrich` will fetch it again") in result.output
+
+
+def test_a_server_that_drips_its_answer_is_given_up_at_the_deadline(curator):
+    """A byte every 0.2 s never trips a 10 s read timeout; only a deadline for the whole answer ends it."""
+    with ReplayServer({f"work:{PONE_DOI}": "drip", f"esearch:{PONE_DOI}[doi]": EMPTY_ESEARCH}) as server:
+        client = client_for(server)
+        client.timeout, client.deadline = (10, 10), 1.5
+        report = run.enrich(references(curator)[:1], curator / "data" / "enrichment", client)
+    assert report.failures == [("pone2012", "crossref work", "gave up: no complete answer within 1.5 s")]
+    assert [name.split("/")[:2] for name in cache_files(curator)] == [["pubmed", "esearch"]]  # nothing cached for the work

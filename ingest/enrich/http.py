@@ -1,5 +1,7 @@
 """A polite HTTP client for Crossref and NCBI E-utilities, built on requests and urllib3's Retry."""
 
+import socket
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -49,6 +51,7 @@ class Client:
     ncbi_api_key: str | None = None
     base_urls: dict = field(default_factory=lambda: dict(DEFAULT_BASE_URLS))
     timeout: tuple = (5, 30)  # seconds to connect, seconds to read
+    deadline: float = 120  # seconds for a whole answer, however slowly it trickles in
     retry: Retry = field(default_factory=retry_policy)
     min_interval: dict = field(default_factory=lambda: dict(MIN_INTERVAL))
 
@@ -75,15 +78,37 @@ class Client:
             if self.ncbi_api_key:
                 params.append(("api_key", self.ncbi_api_key))
         self._wait_turn(request.service)
-        try:
-            response = self.session.get(url, params=params, timeout=self.timeout, stream=True, allow_redirects=False)
-            body = _read_bounded(response)
-        except requests.exceptions.RequestException as error:
-            raise FetchError(self._describe(error)) from None
+        response, body = self._fetch_by_deadline(url, params)
         shown_url = response.url.replace(self.ncbi_api_key, "***") if self.ncbi_api_key else response.url
         if response.status_code in (200, 404):
             return Answer(status=response.status_code, body=body, url=_without_contact(shown_url, self.contact))
         raise FetchError(f"HTTP {response.status_code} {response.reason or ''}".strip())
+
+    def _fetch_by_deadline(self, url: str, params: list) -> tuple[requests.Response, str]:
+        """The response and its body, or FetchError. The read timeout is per read, so a server that
+        sends a byte every few seconds would hold enrich for ever: the fetch runs in a thread of
+        its own, given up (and its connection shut) when the deadline passes."""
+        outcome: dict = {}
+
+        def fetch():
+            try:
+                outcome["response"] = self.session.get(url, params=params, timeout=self.timeout, stream=True,
+                                                       allow_redirects=False)
+                outcome["body"] = _read_bounded(outcome["response"])
+            except (requests.exceptions.RequestException, FetchError) as error:
+                outcome["error"] = error
+
+        worker = threading.Thread(target=fetch, daemon=True)
+        worker.start()
+        worker.join(self.deadline)
+        if worker.is_alive():
+            _shut(outcome.get("response"))
+            raise FetchError(f"gave up: no complete answer within {self.deadline:g} s")
+        if isinstance(outcome.get("error"), FetchError):
+            raise outcome["error"]
+        if "error" in outcome:
+            raise FetchError(self._describe(outcome["error"]))
+        return outcome["response"], outcome["body"]
 
     def _describe(self, error: Exception) -> str:
         """What went wrong, in words a curator can act on (urllib3 wraps the cause several deep)."""
@@ -101,6 +126,17 @@ class Client:
         if wait > 0:
             time.sleep(wait)
         self._last_request[service] = time.monotonic()
+
+
+def _shut(response: requests.Response | None) -> None:
+    """Shut the socket of a response another thread is still reading, so that its read ends.
+    (Closing the response instead would wait for that thread's lock.)"""
+    sock = getattr(getattr(getattr(response, "raw", None), "connection", None), "sock", None)
+    try:
+        if sock is not None:
+            sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
 
 
 def _read_bounded(response: requests.Response) -> str:
