@@ -207,9 +207,20 @@ def _read_or_exit(bib: Path, data: Path, consequence: str):
     return inputs
 
 
+# A file where everything is wrong (a truncated export, the wrong file) lists this many, then a total.
+MAX_PROBLEMS_SHOWN_PER_FILE = 100
+
+
 def _exit_with_problems(problems: list, consequence: str):
+    shown: dict[str, int] = {}
     for problem in problems:
-        click.echo(str(problem), err=True)
+        shown[problem.path] = shown.get(problem.path, 0) + 1
+        if shown[problem.path] <= MAX_PROBLEMS_SHOWN_PER_FILE:
+            click.echo(str(problem), err=True)
+    for path, found in shown.items():
+        if found > MAX_PROBLEMS_SHOWN_PER_FILE:
+            click.echo(f"{path}: {found - MAX_PROBLEMS_SHOWN_PER_FILE} more problems in this file, not listed: "
+                       "fix those above and run again to see them", err=True)
     count = len(problems)
     click.echo(f"{count} problem{'s' if count != 1 else ''} found; {consequence}.", err=True)
     raise SystemExit(1)

@@ -272,3 +272,15 @@ def test_a_source_text_linked_to_a_file_outside_data_is_not_read(kb, tmp_path_fa
     assert result.output.splitlines()[0] == (
         "data/sources.yml:14: source 'lombard-pfps-runners': text_file sources/lombard-pfps-runners.txt: "
         "is not in data/sources/: put the article's copy there")
+
+
+def test_a_file_where_everything_is_wrong_lists_a_hundred_problems_and_a_total(kb):
+    broken = "".join(f"@article{{broken{i},\n  title = {{Broken {i}\n  year = {{2020}},\n}}\n\n" for i in range(150))
+    Path("references.bib").write_text(broken, encoding="utf-8")
+    lines = check().output.splitlines()
+    in_bib = [line for line in lines if line.startswith("references.bib")]
+    assert len(in_bib) == 101 and all(line.startswith("references.bib:") for line in in_bib)
+    assert in_bib[0].startswith("references.bib:1: BibTeX syntax error")
+    assert in_bib[-1] == "references.bib: 50 more problems in this file, not listed: fix those above and run again to see them"
+    others = len(lines) - len(in_bib) - 1  # the fixture's links to keys that are now missing
+    assert lines[-1] == f"{150 + others} problems found; nothing was written."

@@ -185,7 +185,7 @@ def _stray_field_problems(path: Path, library) -> list[Problem]:
     problems = []
     failed_ends = {block.start_line + block.raw.count("\n") for block in library.failed_blocks}
     for block in library.blocks:
-        follows_failure = any(0 <= block.start_line - end <= 1 for end in failed_ends)
+        follows_failure = block.start_line in failed_ends or block.start_line - 1 in failed_ends  # ends on it or the line before
         match = STRAY_FIELD.search(block.comment) if isinstance(block, ImplicitComment) and not follows_failure else None
         if match:
             line = block.start_line + 1 + block.comment.count("\n", 0, match.start())
