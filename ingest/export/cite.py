@@ -66,8 +66,26 @@ def render_csl(items: list[dict]) -> str:
 
 
 def render_bibtex(studies: list[dict]) -> str:
-    """The original BibTeX entries, exactly as they are in references.bib."""
-    return "\n\n".join(study["bibtex"].strip() for study in studies) + "\n"
+    """The original BibTeX entries as they are in references.bib, but for a brace right after a
+    backslash: bibtexparser (which read references.bib) does not count it, BibTeX and pybtex do, so
+    an entry holding one can end early in another reader and let the rest of a field read as a new
+    entry. Each such brace becomes {\\textbraceleft} or {\\textbraceright} (dropping the backslash
+    that escaped it), so every reader splits the entry as bibtexparser did."""
+    return "\n\n".join(_braces_unescaped(study["bibtex"].strip()) for study in studies) + "\n"
+
+
+# A brace right after a backslash: bibtexparser does not count it (\\} or \\\\}), BibTeX does.
+BRACE_AFTER_BACKSLASH = re.compile(r"(\\+)([{}])")
+
+
+def _braces_unescaped(entry: str) -> str:
+    def replace(match: re.Match) -> str:
+        backslashes = match.group(1)
+        kept = backslashes[:-1] if len(backslashes) % 2 else backslashes  # an odd run escaped the brace
+        kept += "\\relax" if kept else ""  # so that no brace follows a backslash (\\ is a line break)
+        return kept + ("{\\textbraceleft}" if match.group(2) == "{" else "{\\textbraceright}")
+
+    return BRACE_AFTER_BACKSLASH.sub(replace, entry)
 
 
 def render_markdown(items: list[dict]) -> str:
