@@ -74,7 +74,7 @@ def run(url: str, attackers: int) -> dict:
         request = number
         while time.monotonic() < stop:
             started = time.perf_counter()
-            statuses.append(get(url + PAGES[request % len(PAGES)]))
+            statuses.append((PAGES[request % len(PAGES)], get(url + PAGES[request % len(PAGES)])))
             times.append(time.perf_counter() - started)
             by_page.setdefault(PAGES[request % len(PAGES)], []).append(times[-1])
             request += 1
@@ -100,7 +100,8 @@ def run(url: str, attackers: int) -> dict:
         "median_ms": round(statistics.median(ordered) * 1000, 1),
         "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 1),
         "max_ms": round(ordered[-1] * 1000, 1),
-        "failed": sum(status != 200 for status in statuses),
+        "failed": sum(status != 200 for _, status in statuses),
+        "failures": sorted({f"{page}: HTTP {status}" for page, status in statuses if status != 200}),
         "attacks": len(attacks), "attack_statuses": {str(s): attacks.count(s) for s in sorted(set(attacks))},
         "page_p95_ms": {page: round(sorted(t)[int(0.95 * (len(t) - 1))] * 1000, 1) for page, t in by_page.items()},
         "attack_answers": {str(n): answers[:4] for n, answers in sorted(by_attack.items())},
@@ -120,7 +121,7 @@ def main() -> None:
     print(f"{READERS} readers for {SECONDS} s each run, pages: {', '.join(PAGES)}")
     for name, result in results.items():
         print(f"{name:>26}: {result['requests']} requests, {result['per_second']}/s, median {result['median_ms']} ms, "
-              f"p95 {result['p95_ms']} ms, max {result['max_ms']} ms, {result['failed']} failed"
+              f"p95 {result['p95_ms']} ms, max {result['max_ms']} ms, {result['failed']} failed {result['failures'] or ''}"
               + (f"; {result['attacks']} attacks answered {result['attack_statuses']}" if result["attacks"] else ""))
     alone, attacked = results.values()
     print(f"p95 with attackers / alone: {attacked['p95_ms'] / alone['p95_ms']:.1f}x")

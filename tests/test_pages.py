@@ -202,3 +202,17 @@ async def test_a_page_out_of_time_says_so_without_its_sql(fixture_db, metadata, 
     assert response.status_code == 503
     assert "This page could not be made just now" in response.text
     assert "secret_sql_text" not in response.text and "Traceback" not in response.text
+
+
+@pytest.mark.asyncio
+async def test_the_home_page_lists_what_a_visitor_may_see(fixture_db, metadata):
+    def listed(html: str) -> list[str]:
+        return re.findall(r'<a href="/evidence/([a-z_]+)">\1</a>', html.split("<h2>All the data</h2>")[1])
+
+    everything = listed(await page(Datasette([str(fixture_db)], metadata=metadata), "/"))
+    assert {"claims", "studies", "summary_of_findings", "evidence_table"} <= set(everything)
+    assert "claims_fts" not in everything  # hidden tables, as Datasette hides them
+    hiding = {**metadata, "databases": {"evidence": {**metadata["databases"]["evidence"], "tables": {
+        **metadata["databases"]["evidence"]["tables"], "studies": {"allow": {"id": "root"}}}}}}
+    shown = listed(await page(Datasette([str(fixture_db)], metadata=hiding), "/"))
+    assert shown == [name for name in everything if name != "studies"]

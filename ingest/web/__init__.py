@@ -11,7 +11,10 @@ point in pyproject.toml; Datasette serves templates/ and static/ beside this fil
 """
 
 import asyncio
+import contextlib
+import functools
 import json
+import threading
 import urllib.parse
 
 from datasette import hookimpl
@@ -120,11 +123,35 @@ def prepare_connection(conn):
 
 
 @hookimpl
+def startup(datasette):
+    """Open every SQL thread's connection now, all to the same file. Threads otherwise open theirs on
+    first use, and after `make ingest` replaced evidence.db a late thread would serve the new build
+    while the others serve the old one: one page could mix the two."""
+
+    async def open_connections():
+        threads = datasette.setting("num_sql_threads")
+        for db in datasette.databases.values():
+            if threads and not db.is_memory:
+                meet = functools.partial(_meet, threading.Barrier(threads))
+                await asyncio.gather(*(db.execute_fn(meet) for _ in range(threads)))
+
+    return open_connections
+
+
+def _meet(barrier: threading.Barrier, conn) -> None:
+    """Hold this SQL thread until every other one is running too (so each has opened its connection).
+    If fewer start than expected, those that did have their connection."""
+    with contextlib.suppress(threading.BrokenBarrierError):
+        barrier.wait(timeout=30)
+
+
+@hookimpl
 def register_routes():
     return [
         (r"^/treatment/(?P<treatment_id>[^/]+)$", pages.treatment_page),
         (r"^/claim/(?P<claim_id>[^/]+)$", pages.claim_page),
         (r"^/evidence-map$", pages.evidence_map_page),
+        (r"^/$", pages.home_page),
     ]
 
 

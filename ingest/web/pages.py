@@ -178,6 +178,45 @@ def quote_in_context(text: str, quote: str, around: int = 280) -> dict | None:
     }
 
 
+async def home_page(datasette, request):
+    """The home page (index.html) without Datasette's index view, which checks each table's
+    permission by deep-copying the whole metadata: 75% of that page's time, and p95 of 2 s under 20
+    readers. Visibility is checked per database; per table only where something could hide a table
+    (an `allow` on a table in the metadata, or a plugin that rules on permissions)."""
+    await datasette.ensure_permissions(request.actor, ["view-instance"])
+    per_table = _tables_may_be_hidden(datasette)
+    databases = []
+    for name, db in datasette.databases.items():
+        visible, _ = await datasette.check_visibility(request.actor, permissions=[("view-database", name), "view-instance"])
+        if name == "_internal" or not visible:
+            continue
+        hidden = set(await db.hidden_table_names())
+        tables = [t for t in await db.table_names() if t not in hidden]
+        views = await db.view_names()
+        if per_table:
+            tables = [t for t in tables if await _table_visible(datasette, request.actor, name, t)]
+            views = [v for v in views if await _table_visible(datasette, request.actor, name, v)]
+        databases.append({"name": name, "tables_count": len(tables), "views_count": len(views),
+                          "tables_and_views_truncated": [{"name": t} for t in tables + views]})
+    context = {"databases": databases, "metadata": datasette.metadata(), "private": False}
+    return Response.html(await datasette.render_template("index.html", context, request=request))
+
+
+def _tables_may_be_hidden(datasette) -> bool:
+    from datasette.plugins import pm
+
+    if {impl.plugin_name for impl in pm.hook.permission_allowed.get_hookimpls()} != {"datasette.default_permissions"}:
+        return True
+    databases = (datasette.metadata() or {}).get("databases") or {}
+    return any("allow" in (table or {}) for database in databases.values() for table in ((database or {}).get("tables") or {}).values())
+
+
+async def _table_visible(datasette, actor, database: str, table: str) -> bool:
+    visible, _ = await datasette.check_visibility(actor, permissions=[("view-table", (database, table)), ("view-database", database),
+                                                                       "view-instance"])
+    return visible
+
+
 async def _vocabulary(db) -> dict[str, dict[str, str]]:
     """What each code means, by field and value, in the vocabulary's own order."""
     vocabulary: dict[str, dict[str, str]] = {}
