@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -196,3 +197,12 @@ def serves(process: subprocess.Popen, url: str, db: Path) -> bool:
 def stop_datasette(process: subprocess.Popen) -> None:
     process.terminate()
     process.wait(timeout=10)
+
+
+def fetch(url: str, timeout: float = 10) -> tuple[int, str]:
+    """Status and text of a GET, error statuses included."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")

@@ -8,7 +8,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from conftest import start_datasette, stop_datasette
+from conftest import fetch, start_datasette, stop_datasette
 
 from ingest.web import limits
 
@@ -67,29 +67,21 @@ def test_a_new_query_starts_a_new_count(limited):
         assert len(limited.execute(big).fetchall()) == 6
 
 
-def get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8")
-
-
 def test_three_attackers_at_once_leave_the_pages_answering(real_db):
     """Datasette runs 3 SQL threads: three attackers used to take them all, and /treatment/prp took 37 s."""
     process, url = start_datasette(real_db)
     answers = {}
     try:
         def attack(number: int, sql: str):
-            answers[number] = get(f"{url}/evidence.json?" + urllib.parse.urlencode({"sql": sql, "_shape": "array"}))
+            answers[number] = fetch(f"{url}/evidence.json?" + urllib.parse.urlencode({"sql": sql, "_shape": "array"}), timeout=60)
 
         attackers = [threading.Thread(target=attack, args=(n, sql)) for n, sql in enumerate(ATTACKS[:3])]
         for attacker in attackers:
             attacker.start()
-        page = get(f"{url}/treatment/prp")
+        page = fetch(f"{url}/treatment/prp", timeout=60)
         for attacker in attackers:
             attacker.join()
-        after = [get(f"{url}/evidence.json?" + urllib.parse.urlencode({"sql": sql, "_shape": "array"})) for sql in ATTACKS[3:]]
+        after = [fetch(f"{url}/evidence.json?" + urllib.parse.urlencode({"sql": sql, "_shape": "array"}), timeout=60) for sql in ATTACKS[3:]]
     finally:
         stop_datasette(process)
     assert page[0] == 200 and "Summary of findings" in page[1]

@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_KB, HOSTILE, REPO, SERVE_SETTINGS, hostile_database, run_ingest, start_datasette
+from conftest import FIXTURE_KB, HOSTILE, REPO, SERVE_SETTINGS, fetch, hostile_database, run_ingest, start_datasette
 from conftest import stop_datasette as stop
 
 LOAD_PATHS = [
@@ -32,14 +32,6 @@ LOAD_PATHS = [
     "/evidence/evidence_for_treatment.json?treatment=prp",
     "/evidence/search.json?q=knee",
 ]
-
-
-def fetch(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8")
 
 
 def snapshot(body: str) -> str:
