@@ -3,9 +3,7 @@
 import json
 import sqlite3
 import threading
-import urllib.error
 import urllib.parse
-import urllib.request
 
 import pytest
 from conftest import fetch, start_datasette, stop_datasette
