@@ -216,3 +216,31 @@ async def test_the_home_page_lists_what_a_visitor_may_see(fixture_db, metadata):
         **metadata["databases"]["evidence"]["tables"], "studies": {"allow": {"id": "root"}}}}}}
     shown = listed(await page(Datasette([str(fixture_db)], metadata=hiding), "/"))
     assert shown == [name for name in everything if name != "studies"]
+
+
+@pytest.mark.asyncio
+async def test_the_treatments_index_groups_them_by_kind(datasette):
+    html = await page(datasette, "/treatments")
+    groups = re.findall(r'<h2 id="([a-z-]+)">', html)
+    assert groups == ["education-and-load", "injection", "orthosis"]
+    items = [visible(item) for item in re.findall(r"<li>(.*?)</li>", html, re.S)]
+    assert items == [
+        "The 10% rule indirect only 1 study tested it; 1 finding, best certainty low; 1 claim",
+        "Platelet-rich plasma (PRP) injection weak 3 studies tested it; 3 findings, best certainty very low; 3 claims",
+        "Dextrose prolotherapy indirect only 1 study tested it; 1 finding, best certainty very low; 2 claims",
+        "Knee brace weak 1 study tested it; 1 finding, best certainty low; 1 claim",
+    ]
+    assert '<a href="/treatment/prp">Platelet-rich plasma (PRP) injection</a>' in html
+    for path in ("/treatment", "/treatment/"):
+        response = await datasette.client.get(path)
+        assert (response.status_code, response.headers["location"]) == (302, "/treatments")
+
+
+@pytest.mark.asyncio
+async def test_ids_in_datasette_tables_link_to_reader_pages(datasette):
+    summary = await page(datasette, "/evidence/treatment_summary?treatment_id=prp")
+    assert '<a href="/treatment/prp">prp</a>' in summary
+    verdicts = await page(datasette, "/evidence/claim_verdicts?claim_id=ortho-prp-safe-akp")
+    assert '<a href="/claim/ortho-prp-safe-akp">ortho-prp-safe-akp</a>' in verdicts
+    claims = await page(datasette, "/evidence/claims/ortho-prp-safe-akp")
+    assert '<a href="/claim/ortho-prp-safe-akp">ortho-prp-safe-akp</a>' in claims

@@ -80,10 +80,22 @@ def register_output_renderer(datasette):
     return [{"extension": name, "render": _renderer(name), "can_render": _can_render} for name in cite.RENDERERS]
 
 
+# Columns whose value is the id of something with a reader page: the page they link to.
+READER_PAGES = {"treatment_id": "treatment", "claim_id": "claim"}
+ID_COLUMNS = {("treatments", "id"): "treatment", ("claims", "id"): "claim"}
+
+
 @hookimpl
-def render_cell(value, column, database, datasette):
-    """The `cite_pack` column of the verdict views: links to the cite pack in each format."""
-    if column != "cite_pack" or not isinstance(value, str):
+def render_cell(value, column, table, database, datasette):
+    """Ids link to their reader page (/treatment/<id>, /claim/<id>) wherever Datasette shows them;
+    the `cite_pack` column of the verdict views links to the cite pack in each format."""
+    if not isinstance(value, str):
+        return None
+    page = READER_PAGES.get(column) or ID_COLUMNS.get((table, column))
+    if page:
+        href = datasette.urls.path(f"/{page}/{urllib.parse.quote(value, safe='')}")
+        return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
+    if column != "cite_pack":
         return None
     query = urllib.parse.urlencode({"target": value})
     links = [
@@ -152,6 +164,8 @@ def register_routes():
         (r"^/claim/(?P<claim_id>[^/]+)$", pages.claim_page),
         (r"^/evidence-map$", pages.evidence_map_page),
         (r"^/$", pages.home_page),
+        (r"^/treatments$", pages.treatments_page),
+        (r"^/treatment/?$", pages.to_treatments),
     ]
 
 

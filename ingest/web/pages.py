@@ -11,6 +11,7 @@ import sqlite3
 from datasette.database import QueryInterrupted
 from datasette.utils.asgi import NotFound, Response
 
+from ingest.check.grading import CERTAINTY
 from ingest.check.vocabulary import HORIZONS, RELATIONS, TREATMENT_VERDICTS
 from ingest.web.evidence_map import render_map
 
@@ -159,6 +160,34 @@ def _page_number(text: str | None, pages: int) -> int:
         return min(max(1, int(text or 1)), pages)
     except ValueError:
         return 1
+
+
+TREATMENTS_BY_CATEGORY = f"""
+select s.treatment_id, s.treatment, s.category, s.verdict, s.studies, s.claims,
+  (select count(*) from summary_of_findings f where f.treatment_id = s.treatment_id) as findings,
+  (select f.certainty from summary_of_findings f where f.treatment_id = s.treatment_id
+   order by case f.certainty {" ".join(f"when '{label}' then {-score}" for score, (label, _) in CERTAINTY.items())} end
+   limit 1) as best_certainty
+from treatment_summary s
+order by s.category, case s.verdict {" ".join(f"when '{verdict}' then {i}" for i, verdict in enumerate(TREATMENT_VERDICTS))} end,
+  lower(s.treatment)
+"""
+
+
+@shown_as_an_error_page
+async def treatments_page(datasette, request):
+    """Every treatment, grouped by category, with its verdict: the index of the treatment pages."""
+    db = await knowledge_base(datasette)
+    groups: dict[str, list[dict]] = {}
+    for row in await _rows(db, TREATMENTS_BY_CATEGORY):
+        groups.setdefault(row["category"], []).append(row)
+    vocabulary = await _vocabulary(db)
+    context = {"groups": groups, "categories": vocabulary.get("treatments.category", {}), "database": db.name}
+    return Response.html(await datasette.render_template("treatments.html", context, request=request))
+
+
+async def to_treatments(datasette, request):
+    return Response.redirect(datasette.urls.path("/treatments"))
 
 
 def quote_in_context(text: str, quote: str, around: int = 280) -> dict | None:
