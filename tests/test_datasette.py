@@ -226,3 +226,12 @@ def test_every_table_view_and_column_is_described(metadata, fixture_db):
 
 def test_metadata_has_the_top_level_fields(metadata):
     assert {"title", "description_html", "license", "license_url", "source", "about"} <= set(metadata)
+
+
+@pytest.mark.asyncio
+async def test_canned_query_pages_open_with_their_sql_hidden(datasette):
+    queries = await datasette.get_canned_queries("evidence", None)
+    assert [name for name, query in queries.items() if not query.get("hide_sql")] == []
+    html = (await datasette.client.get("/evidence/studies_for_claim?claim=ortho-prp-safe-akp")).text
+    assert '<span class="show-hide-sql">(<a href="/evidence/studies_for_claim?claim=ortho-prp-safe-akp&amp;_show_sql=1">show</a>)' in html
+    assert 'id="sql-query"' not in html and 'id="sql-editor"' not in html

@@ -5,7 +5,7 @@ import shutil
 import sqlite3
 
 import pytest
-from conftest import hostile_database
+from conftest import REPO, hostile_database
 from datasette.app import Datasette
 from datasette.database import QueryInterrupted
 
@@ -244,3 +244,25 @@ async def test_ids_in_datasette_tables_link_to_reader_pages(datasette):
     assert '<a href="/claim/ortho-prp-safe-akp">ortho-prp-safe-akp</a>' in verdicts
     claims = await page(datasette, "/evidence/claims/ortho-prp-safe-akp")
     assert '<a href="/claim/ortho-prp-safe-akp">ortho-prp-safe-akp</a>' in claims
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2's contrast ratio of two #rrggbb colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_contrast_formula_matches_published_ratios():
+    # WebAIM's contrast checker: #767676 on white is 4.54:1, #777777 4.48:1, black on white 21:1
+    assert [round(contrast(c, "#ffffff"), 2) for c in ("#767676", "#777777", "#000000")] == [4.54, 4.48, 21.0]
+
+
+def test_verdict_badges_meet_wcag_aa():
+    css = (REPO / "ingest" / "web" / "static" / "evidence.css").read_text(encoding="utf-8")
+    badges = dict(re.findall(r"^\.(verdict(?:-[a-z-]+)?) \{[^}]*background: (#[0-9a-f]{6})", css, re.M))
+    assert len(badges) == 7  # the default and the six verdicts
+    assert {name: round(contrast("#ffffff", colour), 1) for name, colour in badges.items() if contrast("#ffffff", colour) < 4.5} == {}

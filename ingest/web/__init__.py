@@ -114,6 +114,7 @@ CITE_PACK_QUERY = {
         "managers). Any table or query of studies offers the same formats."
     ),
     "sql": cite.STUDIES_FOR_TARGET.strip(),
+    "hide_sql": True,
 }
 
 
