@@ -214,3 +214,16 @@ def test_exported_bibtex_reads_the_same_in_two_independent_readers(title):
 def test_the_fixture_cite_pack_reads_the_same_in_two_independent_readers(fixture_db):
     ours, theirs = read_by_both(run_cite(fixture_db, "prp", "--format", "bibtex").output)
     assert list(ours) == PRP_KEYS and ours == theirs
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("extension", ["md", "bibtex", "csl"])
+async def test_a_cite_pack_is_named_after_its_target_and_an_unknown_one_is_404(datasette, extension):
+    found = await datasette.client.get(f"/evidence/cite_pack.{extension}?target=prp")
+    assert found.headers["content-disposition"] == f'inline; filename="cite-pack-prp.{extension}"'
+    odd = await datasette.client.get(f"/evidence/cite_pack.{extension}?target=" + urllib.parse.quote('a"b/../c'))
+    assert odd.status_code == 404
+    assert odd.text == "No claim or treatment has the id 'a\"b/../c': use an id from the claims or treatments table\n"
+    claim = await datasette.client.get(f"/evidence/cite_pack.{extension}?target=lombard-stairs-pain")  # exists, no study
+    assert claim.status_code == 200
+    assert claim.headers["content-disposition"] == f'inline; filename="cite-pack-lombard-stairs-pain.{extension}"'

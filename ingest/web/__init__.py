@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import functools
 import json
+import re
 import threading
 import urllib.parse
 
@@ -43,10 +44,14 @@ def _can_render(columns) -> bool:
 
 
 def _renderer(format_name: str):
-    async def render(datasette, database, columns, rows):
+    async def render(datasette, database, columns, rows, request, query_name):
+        target = request.args.get("target") if query_name == "cite_pack" else None
         problem = _cite_problem(format_name, columns, rows)
         if problem:  # a dict, not a Response: Datasette keeps a dict's status code, not a Response's
             return {"body": problem + "\n", "status_code": 400, "content_type": "text/plain; charset=utf-8"}
+        if target is not None and not rows and not await _target_exists(datasette, database, target):
+            message = f"No claim or treatment has the id '{target}': use an id from the claims or treatments table\n"
+            return {"body": message, "status_code": 404, "content_type": "text/plain; charset=utf-8"}
         studies = [dict(zip(columns, row, strict=True)) for row in rows]
         keys = json.dumps([study["key"] for study in studies])
         result = await datasette.get_database(database).execute(cite.AUTHORS, {"keys": keys})
@@ -54,9 +59,20 @@ def _renderer(format_name: str):
         # citeproc takes seconds for hundreds of entries: off the event loop, other requests go on
         body = await asyncio.get_running_loop().run_in_executor(
             None, lambda: cite.RENDERERS[format_name](studies, cite.csl_items(studies, authors)))
-        return Response(body, content_type=CONTENT_TYPES[format_name])
+        # saved under the target's name (cite-pack-prp.bibtex), not cite_pack.bibtex for every target
+        name = "cite-pack" + (f"-{SAFE_IN_FILE_NAME.sub('_', target)[:80]}" if target else "")
+        headers = {"content-disposition": f'inline; filename="{name}.{format_name}"'}
+        return Response(body, content_type=CONTENT_TYPES[format_name], headers=headers)
 
     return render
+
+
+SAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]")
+
+
+async def _target_exists(datasette, database: str, target: str) -> bool:
+    result = await datasette.get_database(database).execute(cite.TARGET_EXISTS, {"target": target})
+    return bool(result.rows[0][0])
 
 
 def _cite_problem(format_name: str, columns, rows) -> str | None:
