@@ -46,13 +46,13 @@ def _can_render(columns) -> bool:
 def _renderer(format_name: str):
     async def render(datasette, database, columns, rows, request, query_name):
         target = request.args.get("target") if query_name == "cite_pack" else None
-        problem = _cite_problem(format_name, columns, rows)
+        studies = [dict(zip(columns, row, strict=True)) for row in rows]
+        problem = _cite_problem(format_name, columns, studies)
         if problem:  # a dict, not a Response: Datasette keeps a dict's status code, not a Response's
             return {"body": problem + "\n", "status_code": 400, "content_type": "text/plain; charset=utf-8"}
         if target is not None and not rows and not await _target_exists(datasette, database, target):
             message = f"No claim or treatment has the id '{target}': use an id from the claims or treatments table\n"
             return {"body": message, "status_code": 404, "content_type": "text/plain; charset=utf-8"}
-        studies = [dict(zip(columns, row, strict=True)) for row in rows]
         keys = json.dumps([study["key"] for study in studies])
         result = await datasette.get_database(database).execute(cite.AUTHORS, {"keys": keys})
         authors = [dict(row) for row in result.rows]
@@ -75,16 +75,15 @@ async def _target_exists(datasette, database: str, target: str) -> bool:
     return bool(result.rows[0][0])
 
 
-def _cite_problem(format_name: str, columns, rows) -> str | None:
+def _cite_problem(format_name: str, columns, studies: list[dict]) -> str | None:
     """Why these rows cannot be a cite pack in this format, in words a visitor can act on; None if they can."""
     missing = [column for column in NEEDED_COLUMNS[format_name] if column not in columns]
     if missing:
         return (f"A .{format_name} cite pack needs the columns {', '.join(NEEDED_COLUMNS[format_name])} of the studies table; "
                 f"this query has no {', '.join(missing)}: select studies.* or add them")
-    if len(rows) > MAX_STUDIES:
-        return f"A cite pack holds at most {MAX_STUDIES} studies; this query has {len(rows)}: narrow it"
-    for number, row in enumerate(rows, 1):
-        values = dict(zip(columns, row, strict=True))
+    if len(studies) > MAX_STUDIES:
+        return f"A cite pack holds at most {MAX_STUDIES} studies; this query has {len(studies)}: narrow it"
+    for number, values in enumerate(studies, 1):
         empty = [column for column in NEEDED_COLUMNS[format_name] if column != "year" and not isinstance(values[column], str)]
         if empty or not isinstance(values.get("year", 0), (int, type(None))):
             return f"Row {number} is not a study: {', '.join(empty) or 'year'} must be {'text' if empty else 'a number'}"

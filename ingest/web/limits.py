@@ -59,7 +59,7 @@ def checked_printf(form, *args):
                 raise ValueError(f"printf width or precision {_number(value)} is over {MAX_PRINTF_WIDTH}")
         position += kind != "%"
     if not hasattr(_native, "conn"):  # a connection of this thread without the override
-        _native.conn = sqlite3.connect(":memory:", check_same_thread=False)
+        _native.conn = sqlite3.connect(":memory:")
         _native.conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, LIMITS[sqlite3.SQLITE_LIMIT_LENGTH])
     placeholders = ", ".join("?" * (len(args) + 1))
     return _native.conn.execute(f"select printf({placeholders})", (form, *args)).fetchone()[0]
@@ -74,16 +74,16 @@ def _number(value) -> int:
 
 def _counting_rows():
     """A row factory making sqlite3.Row objects (as Datasette's does) that adds up the size of
-    each answer. A connection serves one thread at a time and fetches one cursor's rows before the next
-    query, so a new cursor starts a new count."""
-    state = threading.local()
+    each answer. Each connection has its own (Datasette gives every SQL thread its connection) and
+    fetches one cursor's rows before the next query, so a new cursor starts a new count."""
+    answer = {"cursor": None, "size": 0}
 
     def row(cursor, values):
-        if getattr(state, "cursor", None) is not cursor:
-            state.cursor, state.size = cursor, 0
-        state.size += sum(len(value) for value in values if isinstance(value, (str, bytes)))
-        if state.size > MAX_ANSWER_SIZE:
-            state.cursor = None
+        if answer["cursor"] is not cursor:
+            answer["cursor"], answer["size"] = cursor, 0
+        answer["size"] += sum(len(value) for value in values if isinstance(value, (str, bytes)))
+        if answer["size"] > MAX_ANSWER_SIZE:
+            answer["cursor"] = None
             raise AnswerTooLarge(f"the answer is larger than {MAX_ANSWER_SIZE // 1_000_000} MB: "
                                  "select fewer rows or shorter values")
         return sqlite3.Row(cursor, values)

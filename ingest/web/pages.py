@@ -15,8 +15,11 @@ from ingest.check.grading import CERTAINTY
 from ingest.check.vocabulary import HORIZONS, RELATIONS, TREATMENT_VERDICTS
 from ingest.web.evidence_map import render_map
 
-RELATION_ORDER = "case e.relation " + " ".join(f"when '{r}' then {i}" for i, r in enumerate(RELATIONS)) + " end"
-HORIZON_ORDER = " ".join(f"when '{horizon}' then {i}" for i, horizon in enumerate(HORIZONS))
+
+def in_order(column: str, values) -> str:
+    """SQL ranking a column's values in the given order (the vocabulary's), for ORDER BY."""
+    return f"case {column} " + " ".join(f"when '{value}' then {rank}" for rank, value in enumerate(values)) + " end"
+
 
 CLAIMS_OF_TREATMENT = """
 select v.*, c.quote, c.position, s.id as source_id, s.title as source_title, s.kind as source_kind
@@ -40,14 +43,13 @@ select e.id, e.claim_id, e.relation, e.directness, e.cited_by_source, e.finding,
 from claim_evidence e
 join studies st on st.key = e.study_key
 where e.claim_id in (select value from json_each(:ids))
-order by e.claim_id, {RELATION_ORDER}, e.evidence_level is null, e.evidence_level, st.year desc, e.id
+order by e.claim_id, {in_order('e.relation', RELATIONS)}, e.evidence_level is null, e.evidence_level, st.year desc, e.id
 """
 # The map draws a page of treatments at a time, in the order of TREATMENT_VERDICTS, then by name.
 MAP_PAGE_SIZE = 200
 MAP_TREATMENTS = f"""
 select treatment_id, treatment, verdict from treatment_summary
-order by case verdict {" ".join(f"when '{verdict}' then {i}" for i, verdict in enumerate(TREATMENT_VERDICTS))} end,
-  lower(treatment), treatment_id
+order by {in_order('verdict', TREATMENT_VERDICTS)}, lower(treatment), treatment_id
 limit :limit offset :offset
 """
 MAP_STUDIES = """
@@ -56,7 +58,7 @@ from treatment_evidence where treatment_id in (select value from json_each(:ids)
 """
 FINDINGS_OF_TREATMENT = f"""
 select * from summary_of_findings where treatment_id = :id
-order by outcome is null, outcome, horizon is null, case horizon {HORIZON_ORDER} end
+order by outcome is null, outcome, horizon is null, {in_order('horizon', HORIZONS)}
 """
 
 
@@ -166,11 +168,9 @@ TREATMENTS_BY_CATEGORY = f"""
 select s.treatment_id, s.treatment, s.category, s.verdict, s.studies, s.claims,
   (select count(*) from summary_of_findings f where f.treatment_id = s.treatment_id) as findings,
   (select f.certainty from summary_of_findings f where f.treatment_id = s.treatment_id
-   order by case f.certainty {" ".join(f"when '{label}' then {-score}" for score, (label, _) in CERTAINTY.items())} end
-   limit 1) as best_certainty
+   order by {in_order('f.certainty', [label for label, _ in CERTAINTY.values()])} limit 1) as best_certainty
 from treatment_summary s
-order by s.category, case s.verdict {" ".join(f"when '{verdict}' then {i}" for i, verdict in enumerate(TREATMENT_VERDICTS))} end,
-  lower(s.treatment)
+order by s.category, {in_order('s.verdict', TREATMENT_VERDICTS)}, lower(s.treatment)
 """
 
 
@@ -216,8 +216,10 @@ async def home_page(datasette, request):
     per_table = _tables_may_be_hidden(datasette)
     databases = []
     for name, db in datasette.databases.items():
+        if name == "_internal":
+            continue
         visible, _ = await datasette.check_visibility(request.actor, permissions=[("view-database", name), "view-instance"])
-        if name == "_internal" or not visible:
+        if not visible:
             continue
         hidden = set(await db.hidden_table_names())
         tables = [t for t in await db.table_names() if t not in hidden]
