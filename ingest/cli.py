@@ -101,7 +101,7 @@ def report(db: Path):
               help="md: numbered list in AMA style; bibtex: the original entries; csl: CSL-JSON.")
 @built_db_option
 def cite_pack(target: str, format_: str, db: Path):
-    """Print the references behind a claim or a treatment, ready to paste.
+    """Print the references behind a claim, a treatment or a study, ready to paste.
 
     TARGET is a claim id or a treatment id. Studies come strongest evidence first.
 
@@ -115,7 +115,7 @@ def cite_pack(target: str, format_: str, db: Path):
 
     database = sqlite_utils.Database(_built(db))
     if not database.execute(cite.TARGET_EXISTS, {"target": target}).fetchone()[0]:
-        raise click.ClickException(f"no claim or treatment has the id '{target}': use an id from the claims or treatments table")
+        raise click.ClickException(f"no claim, treatment or study has the id '{target}': use an id from the claims or treatments table, or a study's key")
     studies = list(database.query(cite.STUDIES_FOR_TARGET, {"target": target}))
     authors = list(database.query(cite.AUTHORS, {"keys": json.dumps([study["key"] for study in studies])}))
     click.echo(cite.RENDERERS[format_](studies, cite.csl_items(studies, authors)), nl=False)

@@ -4,8 +4,10 @@ Each test asserts what a reader sees and saves a screenshot in tests/screenshots
 `make screenshots` copies the README's from there.
 """
 
+import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from conftest import HOSTILE, hostile_database, start_datasette, stop_datasette
@@ -71,8 +73,8 @@ def test_treatment_page_for_prp(site, page):
     screenshot(page, "treatment-prp")
     page.click("text=Bennell et al. 2021 >> nth=0")
     page.wait_for_load_state()
-    assert page.url.endswith("/evidence/studies/bennell2021effect")
-    assert "RESTORE Randomized Clinical Trial" in page.inner_text("body")
+    assert page.url.endswith("/study/bennell2021effect")
+    assert "RESTORE Randomized Clinical Trial" in page.inner_text("h1")
 
 
 def test_treatment_page_for_exercise_therapy(site, page):
@@ -106,15 +108,57 @@ def test_evidence_map(site, page):
     assert page.url.endswith("/treatment/exercise-therapy")
 
 
+def test_evidence_map_on_a_phone_and_by_keyboard(site, page):
+    """At 390 px the page does not scroll sideways (the picture scrolls in its box, the words wrap);
+    Tab reaches the map's treatment links, each named with its verdict, and Enter follows one."""
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(site + "/evidence-map")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    widest = "Math.max(...[...document.querySelectorAll('.map-list *')].map(e => e.getBoundingClientRect().right))"
+    assert 0 < page.evaluate(widest) <= 390
+    # every block drawn is a study in the map in words
+    assert page.locator(".map-list .map-studies li").count() == page.locator("svg.evidence-map g.row title").count() > 0
+    screenshot(page, "evidence-map-phone")
+    first, href = (page.get_attribute("svg.evidence-map g.row a", name) for name in ("aria-label", "href"))
+    assert re.fullmatch(r".+: (supported|conflicting|contradicted|weak|indirect only|no evidence)", first)
+    focused = None
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("(e => e.closest('svg.evidence-map') && e.getAttribute('aria-label'))(document.activeElement)")
+        if focused:
+            break
+    assert focused == first
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert href.startswith("/treatment/") and page.url == site + href
+
+
 def test_search(site, page):
     page.goto(site + "/")
     page.fill("input[name=q]", "orthoses")
     page.click("input[type=submit][value=Search]")
     page.wait_for_load_state()
+    assert page.url == site + "/search?q=orthoses"
     text = page.inner_text("body")
     assert "Foot orthoses for patellofemoral pain in adults" in text
     assert "Knee orthoses for treating patellofemoral pain syndrome" in text
     screenshot(page, "search")
+    page.click("a.hit >> text=Foot orthoses (orthotics)")
+    page.wait_for_load_state()
+    assert page.url == site + "/treatment/foot-orthoses"
+
+
+@pytest.mark.parametrize("q", ["insoles", "x" * 500, "Örsçelik " + "https://example.org/" + "a" * 150])
+def test_search_on_a_phone(site, page, q):
+    """At 390 px the search page does not scroll sideways: long words and addresses wrap."""
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(site + "/search?" + urlencode({"q": q}))
+    assert page.title().startswith("Search: ")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    widest = "Math.max(...[...document.querySelectorAll('main *, .content *, form *')].map(e => e.getBoundingClientRect().right))"
+    assert 0 < page.evaluate(widest) <= 390
+    if q == "insoles":
+        screenshot(page, "search-phone")
 
 
 def test_markup_in_the_data_is_shown_as_text(tmp_path, page):

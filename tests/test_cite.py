@@ -69,7 +69,7 @@ def test_cite_pack_for_a_claim(fixture_db):
 def test_unknown_target(fixture_db):
     result = run_cite(fixture_db, "platelets")
     assert result.exit_code == 1
-    assert result.output == "Error: no claim or treatment has the id 'platelets': use an id from the claims or treatments table\n"
+    assert result.output == "Error: no claim, treatment or study has the id 'platelets': use an id from the claims or treatments table, or a study's key\n"
 
 
 def test_markdown_escapes_what_the_data_says():
@@ -223,7 +223,7 @@ async def test_a_cite_pack_is_named_after_its_target_and_an_unknown_one_is_404(d
     assert found.headers["content-disposition"] == f'inline; filename="cite-pack-prp.{extension}"'
     odd = await datasette.client.get(f"/evidence/cite_pack.{extension}?target=" + urllib.parse.quote('a"b/../c'))
     assert odd.status_code == 404
-    assert odd.text == "No claim or treatment has the id 'a\"b/../c': use an id from the claims or treatments table\n"
+    assert odd.text == "No claim, treatment or study has the id 'a\"b/../c': use an id from the claims or treatments table, or a study's key\n"
     claim = await datasette.client.get(f"/evidence/cite_pack.{extension}?target=lombard-stairs-pain")  # exists, no study
     assert claim.status_code == 200
     assert claim.headers["content-disposition"] == f'inline; filename="cite-pack-lombard-stairs-pain.{extension}"'

@@ -11,7 +11,6 @@ from datasette.database import QueryInterrupted
 
 from ingest.check.vocabulary import CLAIM_VERDICTS, TREATMENT_VERDICTS
 from ingest.web import pages
-from ingest.web.evidence_map import render_map
 from ingest.web.pages import quote_in_context
 
 
@@ -44,11 +43,12 @@ async def test_treatment_page(datasette):
         assert claim in text
     assert '<a href="/claim/ortho-prp-safe-akp">' in html
     assert '<a href="/evidence/claims/ortho-prp-safe-akp">claim record</a>' in html
-    assert '<a href="/evidence/studies/chalidis2025role">Chalidis et al. 2025</a>' in html
+    assert '<a href="/study/chalidis2025role">Chalidis et al. 2025</a>' in html
+    assert '<a href="https://doi.org/10.1001/jama.2021.19415" rel="noopener">DOI</a>' in html  # Bennell 2021
     assert '<a href="/evidence/cite_pack.md?target=prp">Markdown</a>' in html
     assert "cited by the article" in text
     assert "Of the 3 studies that tested it, 1 found a benefit, 1 no benefit or harm, 1 could not tell" in text
-    rows = table_rows(html, "studies findings")
+    rows = table_rows(html, "studies findings cards")
     assert [(row.split(" why ")[0], row.split(" publication bias: Not suspected: no judgement recorded. ")[1]) for row in rows] == [
         ("pain short-term 1 146 very low",  # Chalidis 2025: level 4, 146 participants
          "The evidence is very uncertain about the effect of Platelet-rich plasma (PRP) injection on pain in the short term."),
@@ -59,7 +59,8 @@ async def test_treatment_page(datasette):
     ]
     assert "indirectness (−1): Every study is indirect evidence (another population, intervention or outcome)." in rows[1]
     # Uslu 2024 tested prolotherapy, not PRP: on PRP's page its row says so, and it counts for nothing here
-    assert "did not test this treatment" in visible(html[html.index('id="ortho-regenerative-relieves-pfps"'):])
+    assert ("Linked to this claim, but did not test Platelet-rich plasma (PRP) injection, so not counted in its verdict: "
+            "Yıldırım Uslu 2024 (supports; tested Dextrose prolotherapy) .") in visible(html[html.index('id="ortho-regenerative-relieves-pfps"'):])
 
 
 @pytest.mark.asyncio
@@ -71,10 +72,10 @@ async def test_claim_page(datasette):
     assert "Chondromalacia patella can be a cause of patellofemoral pain syndrome." in text  # the sentence before the quote
     assert "Conflict of interest: Sells the injections it recommends." in text
     assert "Evidence against (1 study)" in text and "Mixed evidence (1 study)" in text
-    rows = table_rows(html, "studies")
+    rows = table_rows(html, "studies cards")
     assert rows[0].startswith("Bennell et al. 2021 Effect of Intra-articular Platelet-Rich Plasma")
     assert rows[0].split("Clinical Trial ")[1] == (
-        "rct · indirect-population level 2 treatment-benefits contradicts Platelet-rich plasma (PRP) injection vs placebo-sham "
+        "rct · indirect-population · DOI · PubMed · PMC level 2 treatment-benefits contradicts Platelet-rich plasma (PRP) injection vs placebo-sham "
         "pain medium-term no-benefit PRP was no better than saline injection in knee osteoarthritis. "
         "MD, pain 0-10 -0.1 (95% CI -0.8 to 0.6); 288 participants · source Knee osteoarthritis, not chondromalacia.")
     assert '<a href="/evidence/claims/ortho-prp-chondromalacia">claim record</a>' in html
@@ -94,7 +95,7 @@ async def test_evidence_map_page(datasette):
     assert html.count("<title>Chalidis et al. 2025: benefit for pain short-term (direct, level 4)</title>") == 1
     assert html.count("<title>Bennell et al. 2021: no benefit for pain medium-term (indirect-population, level 2)</title>") == 1
     assert "Smith et al. 2015" not in html  # it could not tell: no block on either side
-    assert '<a href="/treatment/prp">' in html
+    assert '<a href="/treatment/prp" aria-label="Platelet-rich plasma (PRP) injection: weak">' in html
 
 
 @pytest.mark.asyncio
@@ -136,32 +137,6 @@ async def test_pages_work_whatever_the_database_is_called(fixture_db, metadata, 
     assert (await page(datasette, "/runners+knee+2026/cite_pack.md?target=prp")).startswith("1. Bennell KL, Paterson KL")
     assert "/evidence/" not in await page(datasette, "/claim/ortho-prp-chondromalacia")
     assert '<a href="/treatment/prp">' in await page(datasette, "/evidence-map")
-
-
-def test_map_draws_one_block_per_study_and_side():
-    treatments = [{"treatment_id": "t", "treatment": "T", "verdict": "conflicting"}]
-
-    def link(study, relation, result, directness, level, outcome=None, horizon=None):
-        return {"treatment_id": "t", "study_key": study.lower(), "study": study, "relation": relation, "result": result,
-                "directness": directness, "evidence_level": level, "outcome": outcome, "horizon": horizon}
-
-    links = [
-        link("A 2020", "supports", "benefit", "direct", 1, "pain", "short-term"),
-        link("A 2020", "supports", "benefit", "direct", 1, "function", "short-term"),  # same study, second outcome
-        link("A 2020", "contradicts", "no-benefit", "direct", 1, "pain", "long-term"),  # and none at a year
-        link("B 2021", "supports", "benefit", "indirect-population", 2),
-        link("B 2021", "supports", "benefit", "indirect-population", 2),  # cited by two claims
-        link("C 2022", "contradicts", "harm", "direct", None, "adverse-events"),
-        link("D 2023", "inconclusive", "inconclusive", "direct", 1, "pain"),
-    ]
-    svg = render_map(treatments, links, lambda treatment_id: f"/treatment/{treatment_id}")
-    assert re.findall(r"<title>([^<]+)</title><rect", svg) == [
-        "A 2020: benefit for pain short-term, function short-term (direct, level 1)",
-        "B 2021: benefit (indirect-population, level 2)",
-        "A 2020: no benefit for pain long-term (direct, level 1)",
-        "C 2022: harm for adverse-events (direct, not levelled)",
-    ]
-    assert svg.count('fill="url(#indirect)"') == 2  # B's block, and the legend's
 
 
 @pytest.mark.parametrize("text, quote, expected", [
@@ -223,7 +198,8 @@ async def test_the_treatments_index_groups_them_by_kind(datasette):
     html = await page(datasette, "/treatments")
     groups = re.findall(r'<h2 id="([a-z-]+)">', html)
     assert groups == ["education-and-load", "injection", "orthosis"]
-    items = [visible(item) for item in re.findall(r"<li>(.*?)</li>", html, re.S)]
+    lists = "".join(re.findall(r'<ul class="treatments">(.*?)</ul>', html, re.S))
+    items = [visible(item) for item in re.findall(r"<li>(.*?)</li>", lists, re.S)]
     assert items == [
         "The 10% rule indirect only 1 study tested it; 1 finding, best certainty low; 1 claim",
         "Platelet-rich plasma (PRP) injection weak 3 studies tested it; 3 findings, best certainty very low; 3 claims",
@@ -231,9 +207,9 @@ async def test_the_treatments_index_groups_them_by_kind(datasette):
         "Knee brace weak 1 study tested it; 1 finding, best certainty low; 1 claim",
     ]
     assert '<a href="/treatment/prp">Platelet-rich plasma (PRP) injection</a>' in html
-    for path in ("/treatment", "/treatment/"):
+    for path, index in [("/treatment", "/treatments"), ("/treatment/", "/treatments"), ("/claim/", "/claims"), ("/study", "/studies")]:
         response = await datasette.client.get(path)
-        assert (response.status_code, response.headers["location"]) == (302, "/treatments")
+        assert (response.status_code, response.headers["location"]) == (302, index)
 
 
 @pytest.mark.asyncio
@@ -244,6 +220,10 @@ async def test_ids_in_datasette_tables_link_to_reader_pages(datasette):
     assert '<a href="/claim/ortho-prp-safe-akp">ortho-prp-safe-akp</a>' in verdicts
     claims = await page(datasette, "/evidence/claims/ortho-prp-safe-akp")
     assert '<a href="/claim/ortho-prp-safe-akp">ortho-prp-safe-akp</a>' in claims
+    evidence = await page(datasette, "/evidence/evidence_table?study_key=bennell2021effect")
+    assert '<a href="/study/bennell2021effect">bennell2021effect</a>' in evidence
+    study = await page(datasette, "/evidence/studies/bennell2021effect")
+    assert '<a href="/study/bennell2021effect">bennell2021effect</a>' in study
 
 
 def contrast(foreground: str, background: str) -> float:

@@ -53,6 +53,7 @@ class Treatment(Strict):
     name: Text
     category: one_of(v.TREATMENT_CATEGORIES)
     description: Text | None = None
+    synonyms: list[Text] = []  # other names a reader may search for (the search page finds the treatment by them)
 
 
 class Study(Strict):

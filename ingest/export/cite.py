@@ -1,4 +1,4 @@
-"""Cite packs: the references behind a claim or a treatment, as Markdown, BibTeX or CSL-JSON.
+"""Cite packs: the references behind a claim, a treatment or a study, as Markdown, BibTeX or CSL-JSON.
 
 Pure functions of study rows (as in the `studies` table) and their authors, so that the CLI and
 the Datasette plugin share them.
@@ -20,9 +20,11 @@ select distinct studies.* from studies
 join claim_evidence on claim_evidence.study_key = studies.key
 where claim_evidence.claim_id = :target
    or claim_evidence.claim_id in (select claim_id from claim_treatments where treatment_id = :target)
+   or studies.key = :target
 order by studies.evidence_level is null, studies.evidence_level, studies.year desc, studies.key
 """
-TARGET_EXISTS = "select exists(select 1 from claims where id = :target) or exists(select 1 from treatments where id = :target)"
+TARGET_EXISTS = """select exists(select 1 from claims where id = :target) or exists(select 1 from treatments where id = :target)
+  or exists(select 1 from studies where key = :target)"""
 AUTHORS = """
 select study_authors.study_key, authors.family, authors.given from study_authors
 join authors on authors.id = study_authors.author_id

@@ -11,6 +11,7 @@ from ingest import __version__
 from ingest.check.vocabulary import CLAIM_VERDICTS
 from ingest.load import history, rows, schema, verdicts
 from ingest.load.atomic import atomic_path
+from ingest.load.search_index import create_search_index
 from ingest.load.views import VIEWS
 
 # Python's sqlite3 looks for an adapter before it binds a None, and most columns of most rows are
@@ -88,10 +89,11 @@ def create_tables(db: sqlite_utils.Database) -> None:
 
 
 def ensure_db_shape(db: sqlite_utils.Database) -> None:
-    """The finishing pass: foreign-key indexes, full-text search, the verdict tables, views."""
+    """The finishing pass: foreign-key indexes, full-text search (and the search page's index), the verdict tables, views."""
     db.index_foreign_keys()
     for table, columns in schema.FULL_TEXT.items():
         db[table].enable_fts(columns, tokenize="porter")
+    create_search_index(db)
     with db.conn:
         for name, sql in verdicts.TABLES.items():
             db.execute(f"create table [{name}] as {sql.strip()}")

@@ -14,7 +14,7 @@ def table_rows(inputs):
     enrichment = list(inputs.enrichment.values())
     yield "sources", ({**s.model_dump(), "text": inputs.source_texts.get(s.id)} for s in inputs.sources)
     yield "conditions", (condition_row(c) for c in inputs.conditions)
-    yield "treatments", (t.model_dump() for t in inputs.treatments)
+    yield "treatments", (treatment_row(t) for t in inputs.treatments)
     yield "studies", study_rows(inputs.references, inputs.studies, inputs.enrichment)
     author_ids = author_id_map(inputs.references)
     yield "authors", author_rows(author_ids)
@@ -47,6 +47,12 @@ def table_rows(inputs):
 def condition_row(condition) -> dict:
     row = condition.model_dump()
     row["aliases"] = json.dumps(condition.aliases, ensure_ascii=False)
+    return row
+
+
+def treatment_row(treatment) -> dict:
+    row = treatment.model_dump()
+    row["synonyms"] = json.dumps(treatment.synonyms, ensure_ascii=False)
     return row
 
 

@@ -11,7 +11,7 @@ TABLES = {
         "id", [],
     ),
     "conditions": ({"id": str, "name": str, "aliases": str, "description": str}, "id", []),
-    "treatments": ({"id": str, "name": str, "category": str, "description": str}, "id", []),
+    "treatments": ({"id": str, "name": str, "category": str, "description": str, "synonyms": str}, "id", []),
     "studies": (
         {"key": str, "entry_type": str, "short_citation": str, "title": str, "authors": str,
          "year": int, "journal": str, "volume": str, "number": str, "pages": str, "doi": str,

@@ -58,7 +58,7 @@ verdicts as (
   from counts
 )
 select
-  verdicts.*,
+  claim_id, claim, verdict, studies,
   case verdict
     when 'no evidence' then 'No study is linked to this claim.'
     when 'indirect only' then 'Every linked study is indirect evidence (another population, intervention or outcome).'
@@ -77,6 +77,9 @@ select
   || direct_mixed || ' mixed, ' || direct_inconclusive || ' inconclusive, ' || direct_vs_active
   || ' no different from another active treatment; indirect: ' || indirect_supporting || ' for, '
   || indirect_contradicting || ' against, ' || indirect_mixed || ' mixed. Studies in all: ' || studies || '.' as verdict_reason,
+  source_id, claim_type, condition_id, stance,
+  direct_supporting, direct_contradicting, direct_mixed, indirect_supporting, indirect_contradicting, indirect_mixed,
+  best_direct_support_level, best_direct_contradiction_level, direct_inconclusive, direct_vs_active, direct_studies,
   claim_id as cite_pack
 from verdicts
 """
@@ -159,6 +162,22 @@ select
   t.id as treatment_id,
   t.name as treatment,
   t.category,
+  case
+    when f.any_conflicting then 'conflicting'
+    when f.any_supported then 'supported'
+    when f.any_contradicted then 'contradicted'
+    when sc.direct_studies > 0 then 'weak'
+    when sc.studies > 0 then 'indirect only'
+    else 'no evidence'
+  end as verdict,
+  coalesce(sc.studies, 0) as studies,
+  case
+    when sc.studies is null then 'No linked study tested this treatment'
+      || case when cc.claims = 0 then '; no claim names it.' when cc.claims = 1 then ' (1 claim names it).'
+            else ' (' || cc.claims || ' claims name it).' end
+    else sc.studies || ' stud' || case when sc.studies = 1 then 'y' else 'ies' end || ' tested it (' || sc.direct_studies
+      || ' direct). ' || f.findings || '.'
+  end as verdict_reason,
   cc.claims,
   coalesce(sc.supporting_studies, 0) as supporting_studies,
   coalesce(sc.contradicting_studies, 0) as contradicting_studies,
@@ -172,23 +191,7 @@ select
   cc.claims_weak,
   cc.claims_indirect_only,
   cc.claims_no_evidence,
-  case
-    when f.any_conflicting then 'conflicting'
-    when f.any_supported then 'supported'
-    when f.any_contradicted then 'contradicted'
-    when sc.direct_studies > 0 then 'weak'
-    when sc.studies > 0 then 'indirect only'
-    else 'no evidence'
-  end as verdict,
-  case
-    when sc.studies is null then 'No linked study tested this treatment'
-      || case when cc.claims = 0 then '; no claim names it.' when cc.claims = 1 then ' (1 claim names it).'
-              else ' (' || cc.claims || ' claims name it).' end
-    else sc.studies || ' stud' || case when sc.studies = 1 then 'y' else 'ies' end || ' tested it (' || sc.direct_studies
-      || ' direct). ' || f.findings || '.'
-  end as verdict_reason,
-  t.id as cite_pack,
-  coalesce(sc.studies, 0) as studies
+  t.id as cite_pack
 from treatments t
 join claim_counts cc on cc.treatment_id = t.id
 left join study_counts sc on sc.treatment_id = t.id

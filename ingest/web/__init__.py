@@ -1,12 +1,15 @@
 """Datasette plugin: the evidence pages, and cite packs as output formats.
 
-Pages (pages.py, templates in templates/): /treatment/<id>, /claim/<id>,
-/evidence-map, and a home page that says what the knowledge base is. They read whichever served
-database is a knowledge base build, whatever its name.
+Pages (pages.py, search.py; templates in templates/): /treatment/<id>, /claim/<id>, /study/<key>,
+their indexes /treatments, /claims and /studies, /evidence-map, /search, a home page that says
+what the knowledge base is, and a 404 page with the way back. They read whichever served database
+is a knowledge base build, whatever its name. Datasette's own pages get the ids linked to these
+pages (render_cell), hints for ids typed into canned queries (id_hints.py), titles without SQL,
+and mends for accessibility (TEMPLATE_MENDS).
 
 Any query or table whose rows are studies (with `key`, `title` and `bibtex` columns) can be
 downloaded as .md (AMA style), .bibtex or .csl (CSL-JSON); the `cite_pack` canned query, added
-here, selects the studies behind a claim or a treatment. Installed through the `datasette` entry
+here, selects the studies behind a claim, a treatment or one study. Installed through the `datasette` entry
 point in pyproject.toml; Datasette serves templates/ and static/ beside this file.
 """
 
@@ -18,12 +21,14 @@ import re
 import threading
 import urllib.parse
 
+import jinja2
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from ingest.export import cite
-from ingest.web import limits, pages
+from ingest.export.cite import doi_url
+from ingest.web import id_hints, limits, pages, search
 
 CONTENT_TYPES = {
     "md": "text/markdown; charset=utf-8",
@@ -51,7 +56,7 @@ def _renderer(format_name: str):
         if problem:  # a dict, not a Response: Datasette keeps a dict's status code, not a Response's
             return {"body": problem + "\n", "status_code": 400, "content_type": "text/plain; charset=utf-8"}
         if target is not None and not rows and not await _target_exists(datasette, database, target):
-            message = f"No claim or treatment has the id '{target}': use an id from the claims or treatments table\n"
+            message = f"No claim, treatment or study has the id '{target}': use an id from the claims or treatments table, or a study's key\n"
             return {"body": message, "status_code": 404, "content_type": "text/plain; charset=utf-8"}
         keys = json.dumps([study["key"] for study in studies])
         result = await datasette.get_database(database).execute(cite.AUTHORS, {"keys": keys})
@@ -96,13 +101,13 @@ def register_output_renderer(datasette):
 
 
 # Columns whose value is the id of something with a reader page: the page they link to.
-READER_PAGES = {"treatment_id": "treatment", "claim_id": "claim"}
-ID_COLUMNS = {("treatments", "id"): "treatment", ("claims", "id"): "claim"}
+READER_PAGES = {"treatment_id": "treatment", "claim_id": "claim", "study_key": "study"}
+ID_COLUMNS = {("treatments", "id"): "treatment", ("claims", "id"): "claim", ("studies", "key"): "study"}
 
 
 @hookimpl
 def render_cell(value, column, table, database, datasette):
-    """Ids link to their reader page (/treatment/<id>, /claim/<id>) wherever Datasette shows them;
+    """Ids link to their reader page (/treatment/<id>, /claim/<id>, /study/<key>) wherever Datasette shows them;
     the `cite_pack` column of the verdict views links to the cite pack in each format."""
     if not isinstance(value, str):
         return None
@@ -121,10 +126,10 @@ def render_cell(value, column, table, database, datasette):
 
 
 CITE_PACK_QUERY = {
-    "title": "Cite pack for a claim or a treatment",
+    "title": "Cite pack for a claim, a treatment or a study",
     "description": (
-        "The studies behind a claim (enter its id) or a treatment (enter its id, e.g. prp), strongest "
-        "evidence first. Download them ready to paste with the links below the table: md (a numbered list "
+        "The studies behind a claim (enter its id), a treatment (enter its id, e.g. prp) or one study "
+        "(enter its key, e.g. bennell2021effect), strongest evidence first. Download them ready to paste with the links below the table: md (a numbered list "
         "in AMA style with DOI links), bibtex (the original entries) or csl (CSL-JSON for reference "
         "managers). Any table or query of studies offers the same formats."
     ),
@@ -173,6 +178,60 @@ def _meet(barrier: threading.Barrier, conn) -> None:
         barrier.wait(timeout=30)
 
 
+# Datasette's own templates, mended where its pages fail WCAG: each (what is there, what it becomes).
+# tests/test_pages.py checks that every `what is there` is still in Datasette's templates.
+TEMPLATE_MENDS = {
+    # screen readers choose their voice and pronunciation by the page's language
+    "base.html": [("<html>", '<html lang="en">'),
+                  # the page's own content is its main landmark (a screen reader's "skip to main content")
+                  ('<section class="content">', '<section class="content" role="main">')],
+    # the table filters' controls have no label
+    "table.html": [
+        ('<select name="_filter_column_{{ loop.index }}">', '<select name="_filter_column_{{ loop.index }}" aria-label="Column to filter on">'),
+        ('<select name="_filter_op_{{ loop.index }}">', '<select name="_filter_op_{{ loop.index }}" aria-label="How to compare">'),
+        ('class="filter-value" value="{{ value }}">', 'class="filter-value" aria-label="Value to compare with" value="{{ value }}">'),
+        ('<select name="_filter_column">', '<select name="_filter_column" aria-label="Column to filter on">'),
+        ('<select name="_filter_op">', '<select name="_filter_op" aria-label="How to compare">'),
+        ('<input type="text" name="_filter_value" class="filter-value">',
+         '<input type="text" name="_filter_value" class="filter-value" aria-label="Value to compare with">'),
+        ('<select name="_sort" id="sort_by">', '<select name="_sort" id="sort_by" aria-label="Sort by">'),
+    ],
+    # the SQL editor's text box has no label
+    "_codemirror_foot.html": [("lineWrapping: true,", 'lineWrapping: true,\n          screenReaderLabel: "SQL query",')],
+}
+
+
+class MendedTemplates(jinja2.BaseLoader):
+    """Datasette's template loader, with TEMPLATE_MENDS applied to the templates it names."""
+
+    def __init__(self, loader: jinja2.BaseLoader):
+        self.loader = loader
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = self.loader.get_source(environment, template)
+        for before, after in TEMPLATE_MENDS.get(template.removeprefix("default:"), []):
+            source = source.replace(before, after, 1)
+        return source, filename, uptodate
+
+    def list_templates(self):
+        return self.loader.list_templates()
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    env.loader = MendedTemplates(env.loader)
+    env.filters["links_out"] = pages.links_out
+    env.filters["doi_url"] = doi_url
+    env.filters["web_address"] = pages.web_address
+    env.globals["search_max_length"] = search.MAX_QUERY_LENGTH
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    """evidence.css on every page, Datasette's included: it also mends their contrast (see its end)."""
+    return [datasette.urls.static_plugins("runners-knee-evidence", "evidence.css")]
+
+
 @hookimpl
 def register_routes():
     return [
@@ -181,16 +240,27 @@ def register_routes():
         (r"^/evidence-map$", pages.evidence_map_page),
         (r"^/$", pages.home_page),
         (r"^/treatments$", pages.treatments_page),
-        (r"^/treatment/?$", pages.to_treatments),
+        (r"^/treatment/?$", pages.redirect_to("/treatments")),
+        (r"^/claim/?$", pages.redirect_to("/claims")),
+        (r"^/study/?$", pages.redirect_to("/studies")),
+        (r"^/study/(?P<key>[^/]+)$", pages.study_page),
+        (r"^/claims$", pages.claims_page),
+        (r"^/studies$", pages.studies_page),
+        (r"^/search$", search.search_page),
     ]
 
 
 @hookimpl
-def extra_template_vars(template, datasette):
-    if template != "index.html":
-        return {}
+def extra_template_vars(template, database, request, datasette):
+    if template == "index.html":
+        async def home_page_vars():
+            return await pages.home_page_vars(datasette)
 
-    async def home_page_vars():
-        return await pages.home_page_vars(datasette)
+        return home_page_vars
+    if template == "query.html" and database and request is not None:
+        async def query_page_vars():
+            db = datasette.get_database(database)
+            return {"id_hints": await id_hints.id_hints(db, request.args)} if await db.table_exists("build_info") else {}
 
-    return home_page_vars
+        return query_page_vars
+    return {}

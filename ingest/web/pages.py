@@ -6,14 +6,17 @@ escapes everything that comes from the data.
 
 import functools
 import json
+import re
 import sqlite3
+import urllib.parse
 
 from datasette.database import QueryInterrupted
 from datasette.utils.asgi import NotFound, Response
 
 from ingest.check.grading import CERTAINTY
 from ingest.check.vocabulary import HORIZONS, RELATIONS, TREATMENT_VERDICTS
-from ingest.web.evidence_map import render_map
+from ingest.export.cite import doi_url
+from ingest.web.evidence_map import map_rows, render_map
 
 
 def in_order(column: str, values) -> str:
@@ -22,7 +25,7 @@ def in_order(column: str, values) -> str:
 
 
 CLAIMS_OF_TREATMENT = """
-select v.*, c.quote, c.position, s.id as source_id, s.title as source_title, s.kind as source_kind
+select v.*, c.quote, c.position, s.id as source_id, s.title as source_title, s.kind as source_kind, s.url as source_url
 from claim_verdicts v
 join claims c on c.id = v.claim_id
 join sources s on s.id = c.source_id
@@ -39,7 +42,7 @@ select e.id, e.claim_id, e.relation, e.directness, e.cited_by_source, e.finding,
    where tt.evidence_id = e.id) as tested,
   (select json_group_array(tt.treatment_id) from tested_treatments tt where tt.evidence_id = e.id) as tested_ids,
   st.key, st.short_citation, st.title, st.design, st.evidence_level as study_evidence_level, st.year, st.doi, st.url,
-  st.retracted
+  st.pmid, st.pmcid, st.pedro_url, st.retracted
 from claim_evidence e
 join studies st on st.key = e.study_key
 where e.claim_id in (select value from json_each(:ids))
@@ -112,6 +115,8 @@ async def treatment_page(datasette, request):
     treatment = await _one(db, "select * from treatments where id = :id", {"id": treatment_id})
     claims = await _rows(db, CLAIMS_OF_TREATMENT, {"id": treatment_id})
     links = await _links_by_claim(db, [claim["claim_id"] for claim in claims])
+    for link in (link for claim_links in links.values() for link in claim_links):
+        link["tests_this"] = treatment_id in link["tested_ids"]  # the rest are not counted in its verdict
     findings = await _rows(db, FINDINGS_OF_TREATMENT, {"id": treatment_id})
     context = {"treatment": treatment, "summary": summary, "findings": findings, "claims": claims, "links": links,
                "database": db.name}
@@ -152,8 +157,78 @@ async def evidence_map_page(datasette, request):
     links = await _rows(db, MAP_STUDIES, {"ids": json.dumps([t["treatment_id"] for t in treatments])})
     svg = render_map(treatments, links, lambda treatment_id: datasette.urls.path(f"/treatment/{treatment_id}"))
     context = {"svg": svg, "treatments": treatments, "database": db.name, "total": total, "page": number, "pages": pages,
-               "first": (number - 1) * MAP_PAGE_SIZE + 1}
+               "first": (number - 1) * MAP_PAGE_SIZE + 1, "rows": map_rows(treatments, links)}  # the map in words
     return Response.html(await datasette.render_template("evidence_map.html", context, request=request))
+
+
+# Every link of one study, with the claim it bears on and that claim's verdict.
+LINKS_OF_STUDY = f"""
+select e.id, e.claim_id, e.relation, e.directness, e.cited_by_source, e.finding, e.note, e.evidence_level, e.question,
+  e.comparator, e.result, e.outcome, e.horizon, e.effect_measure, e.effect_estimate, e.effect_ci_low, e.effect_ci_high,
+  e.effect_participants, e.effect_quote, e.effect_verified_at,
+  (select group_concat(t.name, '; ') from tested_treatments tt join treatments t on t.id = tt.treatment_id
+   where tt.evidence_id = e.id) as tested,
+  v.claim, v.verdict, s.id as source_id, s.title as source_title
+from claim_evidence e
+join claim_verdicts v on v.claim_id = e.claim_id
+join claims c on c.id = e.claim_id
+join sources s on s.id = c.source_id
+where e.study_key = :key
+order by {in_order('e.relation', RELATIONS)}, c.position, e.id
+"""
+TREATMENTS_TESTED_BY_STUDY = """
+select distinct t.id, t.name from claim_evidence e
+join tested_treatments tt on tt.evidence_id = e.id
+join treatments t on t.id = tt.treatment_id
+where e.study_key = :key order by t.name
+"""
+PMID = re.compile(r"[0-9]{1,9}")
+PMCID = re.compile(r"PMC[0-9]{1,9}")
+
+
+def links_out(study: dict) -> list[tuple[str, str]]:
+    """Where a reader can read a study: (label, address) for doi.org, PubMed, PMC and PEDro, each
+    only when its identifier has the shape it should (an address is never built from anything else)."""
+    links = []
+    if study.get("doi"):
+        links.append(("DOI", doi_url(study["doi"])))
+    if study.get("pmid") and PMID.fullmatch(study["pmid"]):
+        links.append(("PubMed", f"https://pubmed.ncbi.nlm.nih.gov/{study['pmid']}/"))
+    if study.get("pmcid") and PMCID.fullmatch(study["pmcid"]):
+        links.append(("PMC", f"https://pmc.ncbi.nlm.nih.gov/articles/{study['pmcid']}/"))
+    if web_address(study.get("pedro_url")):
+        links.append(("PEDro", study["pedro_url"]))
+    if web_address(study.get("url")) and not any(href == study["url"] for _, href in links):
+        links.append(("Publisher", study["url"]))
+    return links
+
+
+def web_address(text) -> bool:
+    """Whether text is an http(s) address with a host, and so safe to put in a link (not javascript: or data:)."""
+    if not isinstance(text, str):
+        return False
+    parts = urllib.parse.urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+@shown_as_an_error_page
+async def study_page(datasette, request):
+    db = await knowledge_base(datasette)
+    key = request.url_vars["key"]
+    study = await _one(db, """select studies.*, conditions.name as condition_name from studies
+        left join conditions on conditions.id = studies.condition_id where key = :key""", {"key": key})
+    if study is None:
+        raise NotFound(f"No study has the key {key!r}")
+    study["verified_at"] = [url for url in json.loads(study["verified_at"] or "[]") if web_address(url)]
+    context = {
+        "study": study, "database": db.name, "links_out": links_out(study),
+        "links": await _rows(db, LINKS_OF_STUDY, {"key": key}),
+        "tested": await _rows(db, TREATMENTS_TESTED_BY_STUDY, {"key": key}),
+        "notices": await _rows(db, "select * from study_notices where study_key = :key order by notice_date", {"key": key}),
+        "design": await _one(db, "select description from vocabulary where field = 'studies.design' and value = :design",
+                             {"design": study["design"]}),
+    }
+    return Response.html(await datasette.render_template("study.html", context, request=request))
 
 
 def _page_number(text: str | None, pages: int) -> int:
@@ -186,8 +261,57 @@ async def treatments_page(datasette, request):
     return Response.html(await datasette.render_template("treatments.html", context, request=request))
 
 
-async def to_treatments(datasette, request):
-    return Response.redirect(datasette.urls.path("/treatments"))
+def redirect_to(path: str):
+    """A route that sends a visitor to path (e.g. /treatment/, with no id, to the index of treatments)."""
+
+    async def redirect(datasette, request):
+        return Response.redirect(datasette.urls.path(path))
+
+    return redirect
+
+
+INDEX_PAGE_SIZE = 500
+CLAIMS_BY_SOURCE = """
+select v.claim_id, v.claim, v.claim_type, v.verdict, v.studies, v.stance, s.id as source_id, s.title as source_title,
+  s.kind as source_kind
+from claim_verdicts v join claims c on c.id = v.claim_id join sources s on s.id = c.source_id
+order by s.title, s.id, c.position, c.id
+limit :limit offset :offset
+"""
+# Strongest design first, then newest: the order a reader scanning for the best evidence wants.
+STUDIES_BY_LEVEL = """
+select st.key, st.short_citation, st.title, st.year, st.design, st.evidence_level, st.n_participants, st.population,
+  st.doi, st.pmid, st.pmcid, st.pedro_url, st.url, st.retracted,
+  (select count(distinct e.claim_id) from claim_evidence e where e.study_key = st.key) as claims
+from studies st
+order by st.evidence_level is null, st.evidence_level, st.year desc, st.key
+limit :limit offset :offset
+"""
+
+
+async def _index_page(datasette, request, table: str, sql: str) -> dict:
+    """One page of an index of a whole table, with where it is in the whole."""
+    db = await knowledge_base(datasette)
+    total = (await _one(db, f"select count(*) as n from [{table}]", {}))["n"]
+    pages = max(1, -(-total // INDEX_PAGE_SIZE))
+    number = _page_number(request.args.get("page"), pages)
+    rows = await _rows(db, sql, {"limit": INDEX_PAGE_SIZE, "offset": (number - 1) * INDEX_PAGE_SIZE})
+    return {"rows": rows, "database": db.name, "total": total, "page": number, "pages": pages,
+            "first": (number - 1) * INDEX_PAGE_SIZE + 1}
+
+
+@shown_as_an_error_page
+async def claims_page(datasette, request):
+    """Every claim, by the article that makes it, with its verdict: the index of the claim pages."""
+    context = await _index_page(datasette, request, "claims", CLAIMS_BY_SOURCE)
+    return Response.html(await datasette.render_template("claims.html", context, request=request))
+
+
+@shown_as_an_error_page
+async def studies_page(datasette, request):
+    """Every study, strongest evidence first: the index of the study pages."""
+    context = await _index_page(datasette, request, "studies", STUDIES_BY_LEVEL)
+    return Response.html(await datasette.render_template("studies.html", context, request=request))
 
 
 def quote_in_context(text: str, quote: str, around: int = 280) -> dict | None:
@@ -264,7 +388,7 @@ async def home_page_vars(datasette) -> dict:
         return {}
     return {
         "kb_database": db.name,
-        "kb_sources": await _rows(db, "select id, title, author, publisher, published, kind, conflict_of_interest from sources order by id"),
+        "kb_sources": await _rows(db, "select id, title, author, publisher, published, kind, url, conflict_of_interest from sources order by id"),
         "kb_counts": await _one(db, """select (select count(*) from claims) as claims,
             (select count(*) from studies where design is not null) as studies,
             (select count(*) from claim_evidence) as links, (select count(*) from treatments) as treatments""", {}),
