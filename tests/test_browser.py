@@ -1,5 +1,8 @@
 """The pages in a real browser: headless Chromium (Debian's package) against a real `datasette` process.
 
+A reader's walk clicks from the home page to every kind of page and back, at a desktop and a phone
+width; on each page axe-core (pinned: axe-playwright-python) must find no serious violation.
+
 Each test asserts what a reader sees and saves a screenshot in tests/screenshots/ (not committed);
 `make screenshots` copies the README's from there.
 """
@@ -175,3 +178,63 @@ def test_markup_in_the_data_is_shown_as_text(tmp_path, page):
         screenshot(page, "hostile-claim")
     finally:
         stop_datasette(process)
+
+
+# A reader's walk, by clicking only, at a desktop and a phone width. Every page on the way must say
+# its language, fit the screen, and have no serious or critical accessibility violation (axe-core).
+WIDTHS = {"desktop": 1280, "phone": 390}
+SERIOUS = ("serious", "critical")
+
+
+def check(page, width: int, visited: list) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.wait_for_load_state()
+    where = page.url.split("/", 3)[3]
+    assert page.evaluate("document.documentElement.lang") == "en", where
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, f"/{where} is wider than the screen"
+    violations = [(found["id"], found["impact"], [node["target"] for node in found["nodes"]][:3])
+                  for found in Axe().run(page).response["violations"] if found["impact"] in SERIOUS]
+    assert violations == [], f"/{where}"
+    visited.append("/" + where)
+
+
+def follow(page, selector: str) -> None:
+    with page.expect_navigation():
+        page.click(selector)
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_a_reader_reaches_every_kind_of_page_by_clicking(site, browser, device):
+    width, visited = WIDTHS[device], []
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(site + "/")
+        check(page, width, visited)
+        for selector in ['ul.start a:text-is("Treatments")', 'ul.treatments a:text-is("Platelet-rich plasma (PRP) injection")',
+                         'table.studies a:text-is("Bennell et al. 2021") >> nth=0', 'table.studies a[href^="/claim/"] >> nth=0',
+                         'ul.sections a:text-is("Claims")', 'ul.sections a:text-is("Studies")', 'ul.sections a:text-is("Evidence map")',
+                         '.map-list a:text-is("Exercise therapy (general)")', 'a:text-is("As a table")', 'td.col-treatment_id a >> nth=0',
+                         'ul.sections a:text-is("Search")']:
+            follow(page, selector)
+            check(page, width, visited)
+        page.fill("input[name=q]", "insoles")
+        follow(page, "input[type=submit][value=Search]")
+        check(page, width, visited)
+        for selector in ['a.hit:text-is("Foot orthoses (orthotics)")', 'p.crumbs a:text-is("home")', 'a:text-is("Audit: retracted studies and the claims that lean on them")',
+                         'p.crumbs a:text-is("home")', '.content a:text-is("evidence") >> nth=-1', 'h3 a:text-is("studies")',
+                         'td.col-key a >> nth=0', 'td.col-key a']:
+            follow(page, selector)
+            check(page, width, visited)
+        page.goto(site + "/study/an-old-link")  # a link from elsewhere that leads nowhere: the way back
+        check(page, width, visited)
+        follow(page, '.content a:text-is("home page")')
+        check(page, width, visited)
+        screenshot(page, f"walk-{device}")
+    finally:
+        page.close()
+    assert [re.sub(r"/(treatment|claim|study)/[^/?]+$", r"/\1/<id>", path) for path in visited] == [
+        "/", "/treatments", "/treatment/<id>", "/study/<id>", "/claim/<id>", "/claims", "/studies", "/evidence-map",
+        "/treatment/<id>", "/evidence/summary_of_findings?treatment_id=exercise-therapy", "/treatment/<id>", "/search", "/search?q=insoles",
+        "/treatment/<id>", "/", "/evidence/audit_retracted_studies", "/", "/evidence", "/evidence/studies",
+        "/evidence/studies/" + visited[-3].rsplit("/", 1)[1], "/study/<id>", "/study/<id>", "/"]
