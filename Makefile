@@ -71,7 +71,8 @@ screenshots: $(VENV)/.installed chromium
 	$(BIN)/python -m pytest tests/test_browser.py
 	mkdir -p docs/screenshots
 	cp tests/screenshots/treatment-prp.png tests/screenshots/treatment-exercise-therapy.png \
-		tests/screenshots/evidence-map.png docs/screenshots/
+		tests/screenshots/evidence-map.png tests/screenshots/study.png tests/screenshots/search.png \
+		tests/screenshots/treatment-prp-phone.png tests/screenshots/evidence-map-phone.png docs/screenshots/
 
 ## bench: time and measure ingest and serving at 1k, 10k and 100k studies and on large real
 ##        exports; prints a table, writes bench/results.json and bench/README.md (takes a while at 100k)

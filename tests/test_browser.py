@@ -99,6 +99,26 @@ def test_claim_page(site, page):
     screenshot(page, "claim")
 
 
+def test_study_page(site, page):
+    page.goto(site + "/study/bennell2021effect")
+    assert "The RESTORE Randomized Clinical Trial" in page.inner_text("h1")
+    assert page.get_attribute("p.links-out a >> text=DOI", "href") == "https://doi.org/10.1001/jama.2021.19415"
+    assert page.get_attribute("p.links-out a >> text=PubMed", "href") == "https://pubmed.ncbi.nlm.nih.gov/34812863/"
+    assert "Participants\n288" in page.inner_text("dl.facts")
+    screenshot(page, "study")
+
+
+def test_treatment_page_on_a_phone(site, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site + "/treatment/prp")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # a study is a card: its cells under their column's names, none cut off
+    card = page.locator("table.studies tbody tr >> nth=0")
+    assert card.evaluate("row => row.getBoundingClientRect().right") <= 390
+    assert page.locator("table.studies thead >> nth=0").evaluate("head => head.getBoundingClientRect().width") <= 1  # for screen readers only
+    screenshot(page, "treatment-prp-phone")
+
+
 def test_evidence_map(site, page):
     page.goto(site + "/evidence-map")
     assert "Evidence map" in page.inner_text("h1")
