@@ -92,6 +92,12 @@ def serve_timings(dbs: dict[int, Path]) -> dict:
             "treatment_page": "/treatment/t7",
             "home_page": "/",
             "evidence_map": "/evidence-map",
+            "study_page": f"/study/s{size // 2}",
+            "treatments_index": "/treatments",
+            "claims_index": "/claims",
+            "studies_index": "/studies",
+            "search_page": f"/search?q={word(7)}",
+            "search_page_common_word": "/search?q=knees",
         }
 
     async def timed(name: str) -> dict:
