@@ -74,7 +74,7 @@ def read_inputs(bib_path: Path, data_dir: Path) -> Inputs:
     return Inputs(
         source_texts=source_texts,
         enrichment=enrichment,
-        warnings=enrichment_warnings(bib_path, references, enrichment, cache_warnings),
+        warnings=reading_warnings(bib_path, references) + enrichment_warnings(bib_path, references, enrichment, cache_warnings),
         references=references,
         sources=records["sources.yml"],
         conditions=records["conditions.yml"],
@@ -83,6 +83,12 @@ def read_inputs(bib_path: Path, data_dir: Path) -> Inputs:
         claims=records["claims.yml"],
         certainty=records.get("certainty.yml", []),
     )
+
+
+def reading_warnings(bib_path: Path, references: list[Reference]) -> list[Problem]:
+    """What reading references.bib kept but could not read as it should, entry by entry."""
+    return [Problem(str(bib_path), reference.line, f"warning: entry '{reference.key}': {warning}")
+            for reference in references for warning in reference.warnings]
 
 
 def _collect(problems: list[Problem], read, path: Path):

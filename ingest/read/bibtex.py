@@ -35,6 +35,9 @@ class Reference:
     authors: list = field(default_factory=list)
     more_authors: bool = False  # the author list ends with BibTeX's "and others"
     bibtex: str = ""
+    # What reading kept but could not read as it should (e.g. a macro left as written): reported
+    # as warnings at the entry's line, and the build goes on.
+    warnings: list[str] = field(default_factory=list)
 
 
 def parse_bibtex(path: Path) -> tuple[list[Reference], list[Problem], set[str]]:
