@@ -238,3 +238,17 @@ async def test_a_value_with_like_wildcards_is_matched_as_typed(datasette):
     html = await page(datasette, "/evidence/studies_for_claim?claim=%25_%25")
     hint = visible(re.search(r'<div class="message-warning id-hint">(.*?)</div>', html, re.S).group(1))
     assert hint.startswith("No claim has the id “%_%”. Some claim ids: ")  # no id holds "%_%", so none is "meant"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("asked, groups, shown", [
+    (None, ["Education and load", "Injection"], ["The 10% rule", "Platelet-rich plasma (PRP) injection"]),
+    ("2", ["Injection", "Orthosis"], ["Dextrose prolotherapy", "Knee brace"]),
+])
+async def test_the_treatments_index_is_shown_a_page_at_a_time(datasette, monkeypatch, asked, groups, shown):
+    monkeypatch.setattr(pages, "INDEX_PAGE_SIZE", 2)
+    html = await page(datasette, "/treatments" + (f"?page={asked}" if asked else ""))
+    assert re.findall(r'<h2 id="[a-z-]+">(.*?)</h2>', html) == groups
+    assert re.findall(r'<li><a href="/treatment/[^"]+">(.*?)</a>', html) == shown
+    assert [visible(p) for p in re.findall(r'<p class="pages">(.*?)</p>', html, re.S)] == [
+        f"Treatments {'1-2' if asked is None else '3-4'} of 4. {'next' if asked is None else 'previous'}"] * 2

@@ -239,25 +239,28 @@ def _page_number(text: str | None, pages: int) -> int:
         return 1
 
 
+# A page of treatments first, then their findings: only the rows shown are looked up.
 TREATMENTS_BY_CATEGORY = f"""
-select s.treatment_id, s.treatment, s.category, s.verdict, s.studies, s.claims,
-  (select count(*) from summary_of_findings f where f.treatment_id = s.treatment_id) as findings,
-  (select f.certainty from summary_of_findings f where f.treatment_id = s.treatment_id
+with shown as (
+  select treatment_id, treatment, category, verdict, studies, claims from treatment_summary
+  order by category, {in_order('verdict', TREATMENT_VERDICTS)}, lower(treatment), treatment_id
+  limit :limit offset :offset
+)
+select shown.*,
+  (select count(*) from summary_of_findings f where f.treatment_id = shown.treatment_id) as findings,
+  (select f.certainty from summary_of_findings f where f.treatment_id = shown.treatment_id
    order by {in_order('f.certainty', [label for label, _ in CERTAINTY.values()])} limit 1) as best_certainty
-from treatment_summary s
-order by s.category, {in_order('s.verdict', TREATMENT_VERDICTS)}, lower(s.treatment)
+from shown
+order by category, {in_order('verdict', TREATMENT_VERDICTS)}, lower(treatment), treatment_id
 """
 
 
 @shown_as_an_error_page
 async def treatments_page(datasette, request):
     """Every treatment, grouped by category, with its verdict: the index of the treatment pages."""
-    db = await knowledge_base(datasette)
-    groups: dict[str, list[dict]] = {}
-    for row in await _rows(db, TREATMENTS_BY_CATEGORY):
-        groups.setdefault(row["category"], []).append(row)
-    vocabulary = await _vocabulary(db)
-    context = {"groups": groups, "categories": vocabulary.get("treatments.category", {}), "database": db.name}
+    context = await _index_page(datasette, request, "treatments", TREATMENTS_BY_CATEGORY)
+    vocabulary = await _vocabulary(await knowledge_base(datasette))
+    context["categories"] = vocabulary.get("treatments.category", {})
     return Response.html(await datasette.render_template("treatments.html", context, request=request))
 
 
@@ -275,7 +278,7 @@ CLAIMS_BY_SOURCE = """
 select v.claim_id, v.claim, v.claim_type, v.verdict, v.studies, v.stance, s.id as source_id, s.title as source_title,
   s.kind as source_kind
 from claim_verdicts v join claims c on c.id = v.claim_id join sources s on s.id = c.source_id
-order by s.title, s.id, c.position, c.id
+order by s.id, c.position, c.id
 limit :limit offset :offset
 """
 # Strongest design first, then newest: the order a reader scanning for the best evidence wants.
