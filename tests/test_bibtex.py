@@ -54,6 +54,20 @@ def test_author_names_are_split_and_decoded(tmp_path, author, names):
     assert reference.more_authors is False
 
 
+@pytest.mark.parametrize("author, names, more_authors", [
+    (r"Anna Smith and \'{O}scar Ruiz", [Name("Smith", "Anna"), Name("Ruiz", "Óscar")], False),
+    (r"Mu\~noz, Carlos and Ana Ib\'a\~nez", [Name("Muñoz", "Carlos"), Name("Ibáñez", "Ana")], False),
+    ("Smith,\n             John   Paul and\n   {World\n   Health Organization}", [Name("Smith", "John Paul"), Name("World Health Organization")], False),
+    ("family=Berg, given=Anna and given=Simon, prefix=de, family=Beumont", [Name("Berg", "Anna"), Name("de Beumont", "Simon")], False),
+    ("Smith, Anna and et al.", [Name("Smith", "Anna")], True),
+    ("Smith, Anna and others", [Name("Smith", "Anna")], True),
+])
+def test_hard_author_lists(tmp_path, author, names, more_authors):
+    [reference], problems, _ = parse_bibtex(write_bib(tmp_path, f"@article{{k, author = {{{author}}}, title = {{T}}, year = 2020}}"))
+    assert problems == [] and reference.faults == []
+    assert (reference.authors, reference.more_authors) == (names, more_authors)
+
+
 def test_and_others_is_not_an_author():
     [reference], _, _ = parse_bibtex(FIXTURES / "bbt-import_92_and-others.bib")
     assert reference.authors == [Name("Madelung", "O.")]
@@ -110,8 +124,37 @@ def test_bom_is_accepted():
 
 
 @pytest.mark.parametrize("text, year", [("2019", 2019), ("January 1978", 1978), ("2013-05-01", 2013), ("n.d.", None), ("2019/2020", None)])
-def test_publication_year(tmp_path, text, year):
+def test_year_field(tmp_path, text, year):
+    """`year` is free text (biblatex reads it as written): its one four-digit number."""
     [reference], _, _ = parse_bibtex(write_bib(tmp_path, f"@misc{{k, title = {{T}}, year = {{{text}}}}}"))
+    assert reference.year == year
+
+
+@pytest.mark.parametrize("text, year", [
+    ("2001", 2001), ("2001-05", 2001), ("2001-05-01", 2001), ("2004-04-05T14:34:00", 2004), ("2004-04-05T14:34:00+02:00", 2004),
+    # ranges: the start's year; an open end, or an open start (no year)
+    ("2001-05-01/2001-05-03", 2001), ("2001/2003", 2001), ("2002-01/2002-02", 2002), ("2001/", 2001), ("1997/..", 1997),
+    ("/1997", None), ("../1997", None),
+    # year divisions (seasons, quarters, ...), uncertain and approximate dates
+    ("2004-22", 2004), ("2004-41", 2004), ("1723?", 1723), ("1723~", 1723), ("1723%", 1723), ("2001-05~/2001-07?", 2001),
+    # unspecified digits: a month or a day is unknown, the year is known; a decade or a century is no year
+    ("1999-XX", 1999), ("1999-01-XX", 1999), ("1999-XX-XX", 1999), ("199X", None), ("19XX", None),
+    ("-0876", -876), ("0000", 0),
+    # not ISO 8601-2 (an export's free text, ADS's 1993-00-00): the one four-digit number, as for `year`
+    ("May 2001", 2001), ("1993-00-00", 1993), ("2001-05-01 to 2001-05-03", None),
+])
+def test_date_field(tmp_path, text, year):
+    [reference], _, _ = parse_bibtex(write_bib(tmp_path, f"@misc{{k, title = {{T}}, date = {{{text}}}}}"))
+    assert reference.year == year
+
+
+@pytest.mark.parametrize("fields, year", [
+    ("date = {2001-05-01/2001-05-03}, year = {1999}", 2001),  # biblatex: the date, when there is one
+    ("date = {/2001}, year = {2001}", 2001),  # the date gives no year: the year field does
+    ("date = {May 2001}, year = {2002}", 2002),
+])
+def test_date_and_year_field(tmp_path, fields, year):
+    [reference], _, _ = parse_bibtex(write_bib(tmp_path, f"@misc{{k, title = {{T}}, {fields}}}"))
     assert reference.year == year
 
 
@@ -126,14 +169,16 @@ def test_failed_blocks_are_problems_with_lines(tmp_path):
         "@article{names, author = {Smith, John, Jr, extra, more}, title = {E}, year = 2020}\n"
     ))
     references, problems, failed_keys = parse_bibtex(path)
-    assert [r.key for r in references] == ["good"]
+    assert [r.key for r in references] == ["good", "names"]
     assert [str(p) for p in problems] == [
         f"{path}:3: BibTeX syntax error (Expected comma after entry key, but found =): fix this entry, e.g. a missing comma, brace or quote",
         f"{path}:5: duplicate citekey 'good' (first used at line 1): give each entry its own key, or delete the duplicate",
         f"{path}:6: entry 'twice' sets title more than once: keep one of each",
-        f"{path}:7: entry 'names': Cannot split the following name `Smith, John, Jr, extra, more` into parts: Too many commas: fix the names (separate people with \" and \")",
     ]
-    assert failed_keys == {"broken", "good", "twice", "names"}
+    assert failed_keys == {"broken", "good", "twice"}
+    # a name that cannot be split is kept whole, with a fault: an error only if a study uses the entry
+    assert references[1].authors == [Name("Smith, John, Jr, extra, more")]
+    assert references[1].faults == ["the name 'Smith, John, Jr, extra, more' has 4 commas, but at most two (Family, Jr, Given): separate people with \" and \""]
 
 
 def test_real_export_with_syntax_error():

@@ -86,9 +86,10 @@ def read_inputs(bib_path: Path, data_dir: Path) -> Inputs:
 
 
 def reading_warnings(bib_path: Path, references: list[Reference]) -> list[Problem]:
-    """What reading references.bib kept but could not read as it should, entry by entry."""
+    """What reading references.bib kept but could not read as it should, entry by entry; with the
+    faults of entries no study uses (a used entry's faults are errors: see links.py)."""
     return [Problem(str(bib_path), reference.line, f"warning: entry '{reference.key}': {warning}")
-            for reference in references for warning in reference.warnings]
+            for reference in references for warning in reference.warnings + reference.faults]
 
 
 def _collect(problems: list[Problem], read, path: Path):

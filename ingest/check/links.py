@@ -146,9 +146,11 @@ def normalise_space(text: str) -> str:
 
 
 def _reference_problems(bib_path: Path, used: list[Reference]) -> list[Problem]:
-    """Studies the knowledge base uses need a title and a year; unused entries may be incomplete."""
+    """Studies the knowledge base uses need a title and a year, and names that can be read; unused
+    entries may be incomplete (what reading could not make sense of is then only a warning)."""
     problems = []
     for reference in used:
+        problems += [Problem(str(bib_path), reference.line, f"entry '{reference.key}': {fault}") for fault in reference.faults]
         if "title" not in reference.fields:
             problems.append(Problem(str(bib_path), reference.line, f"entry '{reference.key}' has no title: add a title field"))
         if reference.year is None:

@@ -1,26 +1,36 @@
-"""Parse references.bib into plain reference records (bibtexparser 2 does the parsing)."""
+"""Parse references.bib into plain reference records.
 
-import logging
+The stages, each in its own module: blocks.py splits the file (bibtexparser 2's splitter, % comments
+read as biber reads them), values.py turns each field into its plain value (and finds fields a
+missing comma joined), latex.py decodes text, names.py splits authors, dates.py reads the year,
+and inherit.py fills what crossref and xdata entries give.
+"""
+
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import bibtexparser
-from bibtexparser.middlewares.names import InvalidNameError
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, ImplicitComment
 
 from ingest.problems import Problem
-from ingest.read.latex import decode_latex
-from ingest.read.names import Name, person, split_people
+from ingest.read.blocks import split_blocks
+from ingest.read.dates import publication_year
+from ingest.read.inherit import inherit
+from ingest.read.latex import decode_field
+from ingest.read.names import read_people
 from ingest.read.text import MAX_VALUE_LENGTH, read_text
+from ingest.read.values import MissingComma, field_values, plain_value, string_macros
+
+__all__ = ["Reference", "is_pmid", "parse_bibtex", "plain_value", "publication_year", "string_macros"]
 
 # Fields decoded from LaTeX to Unicode. Identifiers (doi, url, pmid, ...) are kept exactly as
 # written: decoding would eat '%' in a URL as a LaTeX comment.
 TEXT_FIELDS = ("title", "journal", "booktitle", "publisher", "volume", "number", "pages", "abstract")
 IDENTIFIER_FIELDS = ("doi", "pmid", "pmcid", "url", "issn", "year", "date")
+LINK_FIELDS = ("crossref", "xdata")  # the entries this one inherits from (inherit.py), kept as written
 # BibLaTeX names (as Better BibTeX exports them) for fields that BibTeX names differently.
 BIBLATEX_ALIASES = {"journaltitle": "journal", "issue": "number"}
-DECODED_FIELDS, KEPT_FIELDS = frozenset(TEXT_FIELDS), frozenset(TEXT_FIELDS + IDENTIFIER_FIELDS)
+DECODED_FIELDS, KEPT_FIELDS = frozenset(TEXT_FIELDS), frozenset(TEXT_FIELDS + IDENTIFIER_FIELDS + LINK_FIELDS)
 
 
 @dataclass(slots=True)
@@ -31,47 +41,61 @@ class Reference:
     entry_type: str
     line: int
     fields: dict = field(default_factory=dict)
-    year: int | None = None  # from `year`, or from a BibLaTeX `date` such as 2013-05-01
+    year: int | None = None  # from a BibLaTeX `date` such as 2013-05-01 or 2001/2003, or from `year` (dates.py)
     authors: list = field(default_factory=list)
-    more_authors: bool = False  # the author list ends with BibTeX's "and others"
+    more_authors: bool = False  # the author list ends with BibTeX's "and others" (or "and et al.")
     bibtex: str = ""
     # What reading kept but could not read as it should (e.g. a macro left as written): reported
     # as warnings at the entry's line, and the build goes on.
     warnings: list[str] = field(default_factory=list)
+    # What reading could not make sense of (a name it cannot split, kept whole): an error when
+    # data/studies.yml uses the entry (ingest/check/links.py), else a warning like those above.
+    faults: list[str] = field(default_factory=list)
 
 
 def parse_bibtex(path: Path) -> tuple[list[Reference], list[Problem], set[str]]:
-    """Parse a BibTeX file into references, problems (failed blocks, unsplittable names, huge values,
-    missing keys, stray fields) and the keys of the entries that failed. Raises InputError only
-    when the file cannot be read at all."""
-    library = _parse_library(read_text(path))
+    """Parse a BibTeX file into references, problems (failed blocks, huge values, missing keys,
+    missing commas, stray fields) and the keys of the entries that failed. Raises InputError only
+    when the file cannot be read at all. @xdata entries are data for others, not references."""
+    library, written = split_blocks(read_text(path))
     problems = [_failed_block_problem(path, block) for block in library.failed_blocks]
     failed_keys = {_block_key(block) for block in library.failed_blocks} - {None}
     problems += _stray_field_problems(path, library)
     macros = string_macros(library)
-    references = []
+    long_macro = any(len(value) > MAX_VALUE_LENGTH for value in macros.values())
+    references, containers = [], []
     for entry in library.entries:
-        values = [(field.key, plain_value(field.value, macros)) for field in entry.fields]
-        problems += _entry_problems(path, entry, values)
-        try:
-            references.append(_reference_from_entry(entry, values))
-        except InvalidNameError as error:
-            message = f"entry '{entry.key}': {error}: fix the names (separate people with \" and \")"
-            problems.append(Problem(str(path), entry.start_line + 1, message))
-            failed_keys.add(entry.key)
+        values, missing_commas = field_values(entry, macros)
+        # a value is no longer than its entry's text, unless a macro stands for a longer one
+        if missing_commas or long_macro or len(entry.raw) > MAX_VALUE_LENGTH or not entry.key.strip():
+            problems += _entry_problems(path, entry, values, missing_commas)
+        reference = _reference_from_entry(entry, values)
+        if written:  # the entry as written, with the comments that reading blanked out
+            reference.bibtex = written.get(entry.start_line, reference.bibtex)
+        (containers if reference.entry_type == "xdata" else references).append(reference)
         entry.fields = []  # converted: let the parser's copy go, so both are never held whole at once
+    inherit(references, containers)
     return references, problems, failed_keys
 
 
-def _entry_problems(path: Path, entry, values: list[tuple[str, str]]) -> list[Problem]:
+def _entry_problems(path: Path, entry, values: list[tuple[str, str]], missing_commas: list[MissingComma]) -> list[Problem]:
     problems = [
         Problem(str(path), entry.start_line + 1,
                 f"entry '{entry.key}': {key} is {len(value):,} characters long: at most {MAX_VALUE_LENGTH:,}; shorten it")
         for key, value in values if len(value) > MAX_VALUE_LENGTH
     ]
+    if missing_commas:
+        problems += [
+            Problem(str(path), missing.line,
+                    f"entry '{entry.key}': no comma between {missing.first} and {missing.second}: add a comma after the value of {missing.first}")
+            for missing in missing_commas
+        ]
     if not entry.key.strip():
-        problems.append(Problem(str(path), entry.start_line + 1, "an entry has no citekey: add one after the opening brace"))
+        problems.append(Problem(str(path), entry.start_line + 1, NO_CITEKEY))
     return problems
+
+
+NO_CITEKEY = "an entry has no citekey: add one after the opening brace"
 
 
 def is_pmid(text: str) -> bool:
@@ -79,123 +103,57 @@ def is_pmid(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 9
 
 
-def publication_year(fields: dict) -> int | None:
-    """The year in `year`, or in a BibLaTeX `date` such as 2013-05-01; None unless exactly one is given."""
-    text = fields.get("year") or fields.get("date") or ""
-    years = re.findall(r"(?<!\d)\d{4}(?!\d)", text)
-    return int(years[0]) if len(years) == 1 else None
-
-
-def _parse_library(text: str):
-    # bibtexparser logs each failed block as a warning; we report them ourselves, with fixes.
-    logging.getLogger("bibtexparser").setLevel(logging.ERROR)
-    # The splitter alone: its default middlewares (resolve @string macros, then unwrap values)
-    # each go over every field of every entry again; plain_value does the same work in the one
-    # pass that converts each entry.
-    return bibtexparser.parse_string(text, parse_stack=[])
-
-
-def string_macros(library) -> dict[str, str]:
-    """The file's @string macros by name; names are case-insensitive and a later definition wins."""
-    return {key.lower(): string.value for key, string in library.strings_dict.items()}
-
-
-def plain_value(value: str, macros: dict[str, str]) -> str:
-    """A field's value as bibtexparser's default middlewares give it: a bare @string name
-    (month = jan) replaced by the macro's value, then the braces or quotes that enclose the whole
-    value removed ({intro} # {outro} is not enclosed, so it is kept whole)."""
-    if macros and not (value.startswith('"') and value.endswith('"') or value.startswith("{") and value.endswith("}")):
-        value = macros.get(value.lower(), value)
-    value = value.strip()
-    if len(value) < 2:
-        return value
-    if value[0] == "{" and value[-1] == "}" and _braces_enclose(value):
-        return value[1:-1]
-    if value[0] == '"' and value[-1] == '"' and _quotes_enclose(value):
-        return value[1:-1]
-    return value
-
-
-# The splitter's escaping: a brace or quote right after a backslash does not count.
-_UNESCAPED_BRACE = re.compile(r"(?<!\\)[{}]")
-_UNESCAPED_BRACE_OR_QUOTE = re.compile(r'(?<!\\)[{}"]')
-# A group of text and groups nested up to three deep, as braced values are (Better BibTeX writes
-# {Growth of {{GaN}} Films}), read in one match. A backslash takes the brace right after it as
-# text, as the splitter does (after two backslashes too).
-_TEXT = r"(?:[^{}\\]++|\\[{}]?+)"
-_GROUP = rf"\{{{_TEXT}*+\}}"
-for _ in range(2):
-    _GROUP = rf"\{{(?:{_TEXT}|{_GROUP})*+\}}"
-_NESTED_GROUP = re.compile(_GROUP)
-
-
-def _braces_enclose(value: str) -> bool:
-    """Whether the brace that opens the value is the one that closes it."""
-    if _NESTED_GROUP.fullmatch(value):
-        return True
-    depth = 0  # deeper groups, or braces that are not one pair: brace by brace
-    for match in _UNESCAPED_BRACE.finditer(value, 0, len(value) - 1):
-        depth += 1 if match.group() == "{" else -1
-        if depth == 0:  # the opening brace closed before the end
-            return False
-    return depth == 1 and value[-2] != "\\"
-
-
-def _quotes_enclose(value: str) -> bool:
-    """Whether the quote that opens the value is the one that closes it: no quote between them
-    outside braces (a closing brace without its opening one is ignored)."""
-    depth = 0
-    for match in _UNESCAPED_BRACE_OR_QUOTE.finditer(value, 1, len(value) - 1):
-        mark = match.group()
-        if mark == "{":
-            depth += 1
-        elif mark == "}":
-            depth = max(depth - 1, 0)
-        elif depth == 0:
-            return False
-    return True
-
-
 def _reference_from_entry(entry, values: list[tuple[str, str]]) -> Reference:
-    fields, author = {}, None
+    fields, author, warnings = {}, None, []
     for key, value in values:  # in file order: the first value of a field (or of its alias) wins
         name = key.lower()
         name = BIBLATEX_ALIASES.get(name, name)
         if name == "author":
             author = value if author is None else author
         elif name in KEPT_FIELDS and name not in fields and (value := value.strip()):
-            fields[name] = decode_latex(value) if name in DECODED_FIELDS else value
-    authors = [person(name) for name in split_people(author)] if author is not None else []
-    more_authors = bool(authors) and authors[-1] == Name("others")
+            fields[name] = decode_field(name, value, warnings) if name in DECODED_FIELDS else value
+    authors, more_authors, faults = read_people(author) if author is not None else ([], False, [])
     return Reference(
         key=entry.key,
         entry_type=entry.entry_type.lower(),
         line=entry.start_line + 1,
         fields=fields,
         year=publication_year(fields),
-        authors=authors[:-1] if more_authors else authors,
+        authors=authors,
         more_authors=more_authors,
         bibtex=entry.raw,
+        warnings=warnings,
+        faults=faults,
     )
 
 
 # A line such as "year = {2008}," outside any entry: an entry above was closed early by a stray brace.
 STRAY_FIELD = re.compile(r"^[ \t]*[A-Za-z][\w.:+-]*[ \t]*=[ \t]*[{\"0-9]", re.M)
+# "@article key," with no brace or parenthesis: the splitter sees no entry, only text.
+NO_OPENING_BRACE = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]\w*)(?:[ \t]+([^\s,{}()]*))?[ \t]*,?[ \t]*$", re.M)
 
 
 def _stray_field_problems(path: Path, library) -> list[Problem]:
-    """Fields outside any entry, unless the block before failed to parse: that failure says it already."""
+    """Fields outside any entry, unless the block before failed to parse: that failure says it already.
+    When the fields follow an entry type with no opening brace, that line is the one to fix."""
     problems = []
     failed_ends = {block.start_line + block.raw.count("\n") for block in library.failed_blocks}
     for block in library.blocks:
         follows_failure = block.start_line in failed_ends or block.start_line - 1 in failed_ends  # ends on it or the line before
         match = STRAY_FIELD.search(block.comment) if isinstance(block, ImplicitComment) and not follows_failure else None
-        if match:
+        if not match:
+            continue
+        opening = NO_OPENING_BRACE.search(block.comment, 0, match.start())
+        if opening:
+            line = block.start_line + 1 + block.comment.count("\n", 0, opening.start())
+            entry_type, key = opening.group(1), opening.group(2) or "key"
+            message = f"@{entry_type} {key} has no opening brace: write @{entry_type}{{{key},"
+        else:
             line = block.start_line + 1 + block.comment.count("\n", 0, match.start())
             field = match.group(0).strip().rstrip("{\"0123456789").strip()
             message = (f"'{field} ...' is outside any entry: a brace or quote in the entry above probably closes it "
                        "early; check that entry's braces")
-            problems.append(Problem(str(path), line, message))
+        problems.append(Problem(str(path), line, message))
     return problems
 
 
@@ -210,7 +168,9 @@ def _block_key(block) -> str | None:
 
 def _failed_block_problem(path: Path, block) -> Problem:
     line = block.start_line + 1
-    if isinstance(block, DuplicateBlockKeyBlock):
+    if isinstance(block, DuplicateBlockKeyBlock) and not block.key.strip():  # a second entry without a key
+        message = NO_CITEKEY
+    elif isinstance(block, DuplicateBlockKeyBlock):
         message = (
             f"duplicate citekey '{block.key}' (first used at line {block.previous_block.start_line + 1}): "
             "give each entry its own key, or delete the duplicate"
