@@ -39,14 +39,15 @@ from pathlib import Path
 import bibtexparser
 import pybtex.database
 import pybtex.errors
+from pybtex.database.input.bibtex import UndefinedMacro
 from pybtex.exceptions import PybtexError
 from pybtex.plugin import find_plugin
 from pybtex.richtext import Text
-from pybtex.scanner import PrematureEOF
+from pybtex.scanner import PrematureEOF, TokenRequired
 
 from bench.differential_kinds import BY_HAND, KINDS, Case, classify, normal, only_ours_kind, only_pybtex_kind, people_text
 from ingest.problems import InputError
-from ingest.read.bibtex import BIBLATEX_ALIASES, parse_bibtex
+from ingest.read.bibtex import BIBLATEX_ALIASES, NO_CITEKEY, parse_bibtex
 from ingest.read.text import CONTROL_CHARACTER
 
 REPO = Path(__file__).resolve().parent.parent
@@ -88,10 +89,12 @@ def compare_file(path: Path) -> FileComparison:
     read = _read_ours(path, comparison)
     if read is None:
         return comparison
-    (references, _problems, failed_keys), text = read
+    (references, problems, failed_keys), text = read
     with pybtex.errors.capture() as errors:
         data = pybtex.database.parse_string(text, "bibtex")
     lost_from = min((_error_line(error, text) for error in errors if isinstance(error, PrematureEOF)), default=None)
+    undefined = frozenset(error.args[0].lower() for error in errors if isinstance(error, UndefinedMacro))
+    keyless = _keyless(errors, text, {problem.line for problem in problems if problem.message == NO_CITEKEY})
     ours = {}
     for reference in references:
         ours.setdefault(reference.key, reference)
@@ -104,11 +107,18 @@ def compare_file(path: Path) -> FileComparison:
         comparison.entries += 1
         lost = "pybtex-loses-rest-of-file" if lost_from is not None and reference.line >= lost_from else (
             "pybtex-empty-entry" if not entry.fields and not entry.persons else None)
-        comparison.disagreements += _compare_entry(reference, entry, data, comparison, lost)
+        comparison.disagreements += _compare_entry(reference, entry, data, comparison, lost, undefined)
     for key, entry in data.entries.items():
         if key not in ours:
-            comparison.disagreements.append(Disagreement(key, "entry", "missing", "read", only_pybtex_kind(key, entry, failed_keys)))
+            comparison.disagreements.append(Disagreement(key, "entry", "missing", "read", only_pybtex_kind(key, entry, failed_keys, keyless)))
     return comparison
+
+
+def _keyless(errors: list, text: str, refused_lines: set[int]) -> set[str]:
+    """pybtex's names for the entries it read no key for (the N-th "entry key expected" is unnamed-N)
+    whose line is one where the project reported an entry without a key."""
+    lines = [_error_line(error, text) for error in errors if isinstance(error, TokenRequired) and error.args[0] == "entry key expected"]
+    return {f"unnamed-{number}" for number, line in enumerate(lines, 1) if line in refused_lines}
 
 
 def _read_ours(path: Path, comparison: FileComparison):
@@ -174,7 +184,7 @@ def _pybtex_name(person) -> tuple[str, str]:
     return family, given
 
 
-def _compare_entry(reference, entry, data, comparison: FileComparison, lost: str | None) -> list[Disagreement]:
+def _compare_entry(reference, entry, data, comparison: FileComparison, lost: str | None, undefined: frozenset[str]) -> list[Disagreement]:
     """The fields that differ; `lost` is the kind of them all when pybtex lost the entry's text."""
     found, written = [], None
     for name in COMPARED:
@@ -193,7 +203,7 @@ def _compare_entry(reference, entry, data, comparison: FileComparison, lost: str
         comparison.fields += 1
         if ours != theirs:
             written = _written_values(reference) if written is None else written
-            case = Case(name, ours, theirs, written.get(name, ""), expanded, own)
+            case = Case(name, ours, theirs, written.get(name, ""), expanded, own, undefined)
             shown = (people_text(ours), people_text(theirs)) if name == "author" else (ours, theirs)
             kind = BY_HAND.get((comparison.name, reference.key, name)) or lost or classify(case)
             found.append(Disagreement(reference.key, name, *shown, kind))

@@ -17,6 +17,7 @@ from ingest.problems import InputError
 from ingest.read.bibtex import parse_bibtex, plain_value, string_macros
 from ingest.read.latex import decode_latex
 from ingest.read.names import Name
+from ingest.read.values import MONTHS
 
 
 @pytest.mark.parametrize("latex, text", [
@@ -203,17 +204,38 @@ def test_file_in_another_encoding_is_refused():
     ]
 
 
+def joined_outside_groups(value: str) -> bool:
+    """Whether a # stands outside braces and quotes (a brace or quote after a backslash is text, as the splitter reads it)."""
+    depth, quoted, previous = 0, False, ""
+    for character in value:
+        if previous != "\\":
+            if character == "{":
+                depth += 1
+            elif character == "}":
+                depth = max(depth - 1, 0)
+            elif character == '"' and depth == 0:
+                quoted = not quoted
+            elif character == "#" and depth == 0 and not quoted:
+                return True
+        previous = character
+    return False
+
+
 @pytest.mark.parametrize("name", UTF8_BIBTEX_EXPORTS)
 def test_plain_values_match_the_default_middlewares_on_real_exports(name):
     """The build parses with the splitter alone and unwraps values itself: every field of every entry
-    gets the value bibtexparser's default parse (macros resolved, enclosing removed) gives it."""
+    not joined with # gets the value bibtexparser's default parse (macros resolved, enclosing removed)
+    gives it, with the same macros (bibtexparser reads no #, in a field or in a macro's definition)."""
     logging.getLogger("bibtexparser").setLevel(logging.ERROR)
-    text = (FIXTURES / name).read_text(encoding="utf-8")
-    split_only = bibtexparser.parse_string(text, parse_stack=[])
+    split_only = bibtexparser.parse_string((FIXTURES / name).read_text(encoding="utf-8"), parse_stack=[])
     macros = string_macros(split_only)
-    ours = [[(f.key, plain_value(f.value, macros)) for f in entry.fields] for entry in split_only.entries]
-    default = [[(f.key, f.value) for f in entry.fields] for entry in bibtexparser.parse_string(text).entries]
-    assert ours == default
+    fields = [[(f.key, f.value) for f in entry.fields if not joined_outside_groups(f.value)] for entry in split_only.entries]
+    ours = [[(key, plain_value(value, macros)) for key, value in each] for each in fields]
+    library = Library([*(String(key, "{" + text + "}") for key, text in macros.items()),
+                       *(Entry("article", f"k{number}", [Field(key, value) for key, value in each]) for number, each in enumerate(fields))])
+    for middleware in (ResolveStringReferencesMiddleware(True), RemoveEnclosingMiddleware(True)):
+        library = middleware.transform(library)
+    assert ours == [[(f.key, f.value) for f in entry.fields] for entry in library.entries]
 
 
 def default_middlewares_value(value: str, macros: dict[str, str]) -> str:
@@ -233,22 +255,75 @@ VALUE_TEXT = st.lists(st.sampled_from(list('{}"\\# a1') + ["jan", "JAN", "feb", 
 @settings(max_examples=3000, derandomize=True, deadline=None)
 @given(VALUE_TEXT)
 def test_plain_values_match_the_default_middlewares_on_any_text(value):
-    macros = {"jan": "{January}", "feb": '"February"'}
-    assert plain_value(value, macros) == default_middlewares_value(value, macros)
+    """Where no # joins parts outside braces and quotes (bibtexparser reads no #)."""
+    if not joined_outside_groups(value):
+        assert plain_value(value, {"jan": "January", "feb": "February"}) == default_middlewares_value(value, {"jan": "{January}", "feb": '"February"'})
 
 
-@pytest.mark.parametrize("value, plain", [
-    ("{Plain title}", "Plain title"),
-    ('"Quoted {title}"', "Quoted {title}"),
-    ("  {Spaced} ", "Spaced"),
-    ("{intro} # {outro}", "{intro} # {outro}"),  # starts and ends with braces that are not one pair
-    ('"intro" # "outro"', '"intro" # "outro"'),
-    ("{ends with an escaped brace\\}", "{ends with an escaped brace\\}"),
-    ("{{Nested}}", "{Nested}"),
-    ("jan", "January"),  # an @string macro, by its case-insensitive name
-    ("JAN", "January"),
-    ("dec", "dec"),  # no such macro
-    ("2013", "2013"),
+# Parts of a value joined with #, (as written, as read): groups and strings (with a group inside,
+# holding # or a quote), numbers, and macros in any case, with MACROS.
+MACROS = {**MONTHS, "stoc": " Symposium on the Theory of Computing", "empty": ""}
+TEXT = st.text(st.characters(exclude_characters='{}"\\', codec="utf-8"), max_size=6)
+PART = st.one_of(
+    TEXT.map(lambda text: ("{" + text + "}", text)),
+    TEXT.map(lambda text: ('"' + text + '"', text)),
+    st.tuples(TEXT, st.text('ab"# ', max_size=4)).map(lambda pair: ("{" + pair[0] + "{" + pair[1] + "}}", pair[0] + "{" + pair[1] + "}")),
+    st.tuples(TEXT, st.text('ab"# ', max_size=4)).map(lambda pair: ('"' + pair[0] + "{" + pair[1] + '}"', pair[0] + "{" + pair[1] + "}")),
+    st.integers(0, 9999).map(lambda number: (str(number), str(number))),
+    st.sampled_from(sorted(MACROS)).flatmap(lambda name: st.sampled_from([name, name.upper(), name.title()]).map(lambda written: (written, MACROS[name]))),
+)
+
+
+@settings(max_examples=2000, derandomize=True, deadline=None)
+@given(st.lists(PART, min_size=2, max_size=5), st.lists(st.sampled_from(["", " ", "\n  "]), min_size=10, max_size=10))
+def test_parts_joined_with_hash_are_read_part_by_part(parts, spaces):
+    """Groups and strings give their inside, numbers themselves, macros (in any case) their value."""
+    value = "".join(f"{spaces[2 * i]}#{spaces[2 * i + 1]}{written}" if i else written for i, (written, _) in enumerate(parts))
+    undefined = []
+    assert plain_value(value, MACROS, undefined) == "".join(read for _, read in parts)
+    assert undefined == []
+
+
+@pytest.mark.parametrize("value, plain, undefined", [
+    ("{Plain title}", "Plain title", []),
+    ('"Quoted {title}"', "Quoted {title}", []),
+    ("  {Spaced} ", "Spaced", []),
+    ("{{Nested}}", "{Nested}", []),
+    ("{ends with an escaped brace\\}", "{ends with an escaped brace\\}", []),
+    ("jan", "January", []),  # a macro, by its case-insensitive name
+    ("JAN", "January", []),
+    ("dec", "December", []),
+    ("cogsci", "cogsci", ["cogsci"]),  # no such macro: kept as written, and listed
+    ("2013", "2013", []),
+    ("1--10", "1--10", []),  # neither a number nor a macro name (BibTeX fails on it): kept as written
+    # parts joined with #
+    ("{intro} # {outro}", "introoutro", []),
+    ('"intro" # "outro"', "introoutro", []),
+    ('"Proc. Fifteenth Annual" # STOC', "Proc. Fifteenth Annual Symposium on the Theory of Computing", []),
+    ('"10~" # jan', "10~January", []),
+    ('apr # "-" # May', "April-May", []),
+    ("10 # {--} # 20", "10--20", []),  # numbers
+    ("{a space at the end } #\n  \"and this\"", "a space at the end and this", []),  # spaces inside kept, around # not
+    ('"A {"}quote{"}" # { and {B}}', 'A {"}quote{"} and {B}', []),  # a quote inside braces inside quotes
+    ('{C# and F#} # " rules"', "C# and F# rules", []),  # a # inside braces is text
+    ('"#1" # { in } # "#2"', "#1 in #2", []),  # and inside quotes
+    ("MCDERMOTT # { and Gerald J. Sussman}", "MCDERMOTT and Gerald J. Sussman", ["MCDERMOTT"]),  # undefined: kept as written, listed
+    ("{C# Programming}", "C# Programming", []),  # one group holding a #: no join
+    ('"Why C#?"', "Why C#?", []),
+    ("{A} #", "{A} #", []),  # not a value BibTeX can read: kept as written
+    ("{A} # {B", "{A} # {B", []),
+    ("10.1000/xyz#1", "10.1000/xyz#1", []),  # a part neither a number nor a macro name: no value BibTeX can read
+    ("C\\# # {x}", "C\\# # {x}", []),  # \# is text, which no macro name holds
 ])
-def test_plain_value(value, plain):
-    assert plain_value(value, {"jan": "{January}"}) == plain
+def test_plain_value(value, plain, undefined):
+    listed = []
+    assert plain_value(value, {**MONTHS, "stoc": " Symposium on the Theory of Computing"}, listed) == plain
+    assert listed == undefined
+
+
+def test_string_macros_are_read_in_file_order_each_with_the_macros_before_it():
+    library = bibtexparser.parse_string(
+        '@string{CoOl = "Cool"}\n@string{stuff = {Stuff}}\n@string{myTitle = cool # " " # stuff}\n@string{again = MYTITLE}\n'
+        '@string{later = early # {!}}\n@string{early = {Early}}\n@string{when = "In " # jan}\n@string{n = 12}\n', parse_stack=[])
+    assert string_macros(library) == {**MONTHS, "cool": "Cool", "stuff": "Stuff", "mytitle": "Cool Stuff", "again": "Cool Stuff",
+                                      "later": "early!", "early": "Early", "when": "In January", "n": "12"}

@@ -91,6 +91,11 @@ DELIBERATE = [
      "'@article{' with no key: there is no entry 'author' (the project reports the missing key at line 2)"),
     ("bbt-import_873_legacy-parens-crossref-dupkeys.bib", "Searle:80", "journal", "undefined-macro", "", "COGSCI",
      "JOURNAL = COGSCI, a macro the file never defines: its name is all there is"),
+    ("bbt-import_873_legacy-parens-crossref-dupkeys.bib", "McDermott:72", "author", "undefined-macro", "and Gerald J. Sussman",
+     "MCDERMOTT; Sussman, Gerald J.", "author = MCDERMOTT # { and Gerald J. Sussman}, a macro this file never defines (another file, "
+     "bbt-import_871, defines it as McDermott, Drew V.): pybtex reads it as empty and makes one person of ' and Gerald J. Sussman'"),
+    ("bbt-import_mendeley-export.bib", "unnamed-1", "entry", "keyless-entry", "read", "missing",
+     "'@article{,' at line 114 (Reviewers as Readers with Power): no key; the project reports it at that line and leaves it out"),
     ("bibtexparser-v1_biber-examples.bib", "nussbaum", "title", "unknown-command-kept", "Aristotle's \\mkbibquote De Motu Animalium",
      "Aristotle's \\mkbibquote{De Motu Animalium}", "kept as written, with a warning (biblatex's \\mkbibquote puts its argument in quotes)"),
     ("bbt-import_873_legacy-parens-crossref-dupkeys.bib", "miller85", "author", "name-with-too-many-commas", "Miller, Firby J., D.; Dean, T.",

@@ -82,6 +82,25 @@ def field_values(path: Path) -> list[str]:
     (r"Thin \{\vphantom\}{{GaN}}\vphantom\{\} Layers", "Thin {GaN} Layers"),  # \vphantom drops its argument
     (r"G\i\^rgel", "Gır̂gel"),  # decoding \^r does not make "\ir" a command
     (r"Cu$_2\alpha$O", "Cu_2αO"),  # more than a command in math: the full path
+    # a math accent with nothing to accent marks the character before it, as Better BibTeX writes a
+    # combining character it has no command for (issue 18, the large export: o + U+0338 as o{$\not$})
+    (r"Upadhyay, Shivendra and So{$\not$}rensen, Claus B.", "Upadhyay, Shivendra and So\u0338rensen, Claus B."),
+    (r"Pakul{$\not$}a, K. and L{$\not$}ucznik, B.", "Pakul\u0338a, K. and L\u0338ucznik, B."),
+    (r"Nitrogen-Polar (0001{$\overline$}) {{GaN}}", "Nitrogen-Polar (0001\u0305) GaN"),
+    (r"Structured {$<$}001{$\overline{}>$} {{InAs}}", "Structured <001\u0305> InAs"),
+    (r"a{$\acute$} x\(\not\)", "\u00e1 x\u0338"),  # composed where Unicode has the letter; \( \) is math too
+    (r"{$\not$}x and y {$\overline$}", r"\not x and y \overline"),  # nothing before it: kept as written
+    (r"x$\overline{\not}$", "x\u0338\u0305"),  # both marks on the x (in Unicode's order)
+    # \overline and \underline put their marks on their argument (pylatexenc read (1\overline{1}0) as "(110)")
+    (r"(1$\overline{1}$0) $\underline{ab}$ $\bar x$", "(11\u03050) a\u0332b\u0332 x\u0305"),
+    # symbols as the TU encoding prints them (base/ltoutenc.dtx), where pylatexenc's table has another character
+    (r"Multiband K\textperiodcentered{} p Method", "Multiband K\u00b7 p Method"),
+    (r"\textasciicircum{} \texttildelow{} \textbraceleft x\textbraceright{} \textminus 1", "^ \u02f7 {x} \u22121"),
+    (r"A{$\diamond$}B", "A\u22c4B"),  # unicode-math's \smwhtdiamond, not the card suit U+2662
+    # a macro kept as written is set apart from a letter after it, which would make another macro's name
+    (r"Personal \TeX, Inc.\Dash\TeX\ for the PC", r"Personal TeX, Inc.\Dash TeX for the PC"),
+    (r"\TeX\ and databases\Dash\TeX DBI", r"TeX and databases\Dash TeXDBI"),  # \TeX DBI: TeX's own reading
+    (r"{\Dash}TeX, \Dash{}TeX, \Dash\'etude, \Dash\relax 1, \Dash--x, a\+b", r"\Dash TeX, \Dash{}TeX, \Dash étude, \Dash1, \Dash–x, a\+b"),
 ])
 def test_examples(latex, text):
     assert decode_latex(latex) == text
@@ -93,6 +112,9 @@ def test_examples(latex, text):
     (r"\cite{a} and \cite{b} \vphantom{x}", [r"\cite", r"\cite"]),
     (r"\TeX, 50% \& \emph{more}", []),
     (r"Ends in \verb", [r"\verb"]),
+    (r"Personal \TeX, Inc.\Dash\TeX", [r"\Dash"]),
+    (r"So{$\not$}rensen, (0001{$\overline$})", []),
+    (r"{$\not$}x and y {$\overline$}", [r"\not", r"\overline"]),
 ])
 def test_what_is_kept_as_written_is_reported(latex, kept):
     reported = []
@@ -166,6 +188,17 @@ def test_the_issue_examples_in_the_built_database(tmp_path):
         {"key": "texbook", "title": "The TeXbook", "journal": None, "abstract": None},
     ]
     assert references[2].fields["publisher"] == "LaTeX and BibTeX users"
+
+
+@pytest.mark.parametrize("latex, text", [
+    (r"{\Dash}TeX", r"\Dash TeX"),
+    (r"\Dash\relax x", r"\Dash x"),
+    (r"\Dash\'etude \Dash\o", r"\Dash étude \Dash ø"),
+    (r"\Dash{}TeX \Dash{x}y \Dash\{x \Dash x", r"\Dash{}TeX \Dash{x}y \Dash{x \Dash x"),  # nothing glued: as written
+])
+def test_a_kept_macro_is_set_apart_from_a_letter_on_both_paths(latex, text):
+    fast, full = both_paths(latex)
+    assert fast == full == (text, [r"\Dash"] * latex.count(r"\Dash"))
 
 
 @pytest.mark.parametrize("name", UTF8_BIBTEX_EXPORTS)

@@ -19,7 +19,7 @@ from ingest.read.inherit import inherit
 from ingest.read.latex import decode_field
 from ingest.read.names import read_people
 from ingest.read.text import MAX_VALUE_LENGTH, read_text
-from ingest.read.values import MissingComma, field_values, plain_value, string_macros
+from ingest.read.values import CUT_LENGTH, MissingComma, field_values, plain_value, string_macros
 
 __all__ = ["Reference", "is_pmid", "parse_bibtex", "plain_value", "publication_year", "string_macros"]
 
@@ -56,20 +56,23 @@ class Reference:
 def parse_bibtex(path: Path) -> tuple[list[Reference], list[Problem], set[str]]:
     """Parse a BibTeX file into references, problems (failed blocks, huge values, missing keys,
     missing commas, stray fields) and the keys of the entries that failed. Raises InputError only
-    when the file cannot be read at all. @xdata entries are data for others, not references."""
+    when the file cannot be read at all. @xdata entries are data for others, not references; an
+    entry without a key is reported at its line and left out (the curator gives it one)."""
     library, written = split_blocks(read_text(path))
     problems = [_failed_block_problem(path, block) for block in library.failed_blocks]
-    failed_keys = {_block_key(block) for block in library.failed_blocks} - {None}
+    failed_keys = {_block_key(block) for block in library.failed_blocks} - {None, ""}
     problems += _stray_field_problems(path, library)
     macros = string_macros(library)
     long_macro = any(len(value) > MAX_VALUE_LENGTH for value in macros.values())
     references, containers = [], []
     for entry in library.entries:
-        values, missing_commas = field_values(entry, macros)
-        # a value is no longer than its entry's text, unless a macro stands for a longer one
-        if missing_commas or long_macro or len(entry.raw) > MAX_VALUE_LENGTH or not entry.key.strip():
+        values, missing_commas, undefined = field_values(entry, macros)
+        # a value is no longer than its entry's text, unless a macro stands for a longer one or macros are joined (#)
+        if missing_commas or long_macro or len(entry.raw) > MAX_VALUE_LENGTH or not entry.key.strip() or "#" in entry.raw:
             problems += _entry_problems(path, entry, values, missing_commas)
-        reference = _reference_from_entry(entry, values)
+        if not entry.key.strip():  # reported above and left out, as the splitter leaves out every later one (a second key '')
+            continue
+        reference = _reference_from_entry(entry, values, undefined)
         if written:  # the entry as written, with the comments that reading blanked out
             reference.bibtex = written.get(entry.start_line, reference.bibtex)
         (containers if reference.entry_type == "xdata" else references).append(reference)
@@ -81,7 +84,7 @@ def parse_bibtex(path: Path) -> tuple[list[Reference], list[Problem], set[str]]:
 def _entry_problems(path: Path, entry, values: list[tuple[str, str]], missing_commas: list[MissingComma]) -> list[Problem]:
     problems = [
         Problem(str(path), entry.start_line + 1,
-                f"entry '{entry.key}': {key} is {len(value):,} characters long: at most {MAX_VALUE_LENGTH:,}; shorten it")
+                f"entry '{entry.key}': {key} is {_length(value)} characters long: at most {MAX_VALUE_LENGTH:,}; shorten it")
         for key, value in values if len(value) > MAX_VALUE_LENGTH
     ]
     if missing_commas:
@@ -98,13 +101,18 @@ def _entry_problems(path: Path, entry, values: list[tuple[str, str]], missing_co
 NO_CITEKEY = "an entry has no citekey: add one after the opening brace"
 
 
+def _length(value: str) -> str:
+    """A too long value's length; one cut short while joining @string macros is longer still."""
+    return f"more than {MAX_VALUE_LENGTH:,}" if len(value) == CUT_LENGTH else f"{len(value):,}"
+
+
 def is_pmid(text: str) -> bool:
     """A PubMed id is a number of at most 9 digits (it names a cache file, so nothing else passes)."""
     return text.isascii() and text.isdigit() and len(text) <= 9
 
 
-def _reference_from_entry(entry, values: list[tuple[str, str]]) -> Reference:
-    fields, author, warnings = {}, None, []
+def _reference_from_entry(entry, values: list[tuple[str, str]], undefined: list[tuple[str, str]]) -> Reference:
+    fields, author, warnings = {}, None, _undefined_macro_warnings(undefined)
     for key, value in values:  # in file order: the first value of a field (or of its alias) wins
         name = key.lower()
         name = BIBLATEX_ALIASES.get(name, name)
@@ -125,6 +133,17 @@ def _reference_from_entry(entry, values: list[tuple[str, str]]) -> Reference:
         warnings=warnings,
         faults=faults,
     )
+
+
+def _undefined_macro_warnings(undefined: list[tuple[str, str]]) -> list[str]:
+    """A warning for each macro a kept field names that the file does not define (kept as written)."""
+    warnings = []
+    for key, name in undefined:
+        field_name = BIBLATEX_ALIASES.get(key.lower(), key.lower())
+        if field_name == "author" or field_name in KEPT_FIELDS:
+            warnings.append(f"{field_name} names the @string macro {name}, which the file does not define: kept as written; "
+                            f"define it (@string{{{name} = {{...}}}}) or write the text itself in braces")
+    return warnings
 
 
 # A line such as "year = {2008}," outside any entry: an entry above was closed early by a stray brace.

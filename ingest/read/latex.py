@@ -9,9 +9,17 @@ so both paths read it differently:
 
 - `%` is a percent sign, not a comment, and a bare `&` is an ampersand, not table alignment;
 - macros that pylatexenc does not know, or reads as nothing though they write text (\\TeX, \\slash,
-  \\mbox{...}), are read from their definitions (the tables below);
+  \\mbox{...}), are read from their definitions (the tables in ingest/read/latex_macros.py);
 - a macro that neither knows is kept as written, with the braced arguments right after it (their
-  text read, in their braces), and reported (decode_latex's `kept`) so that the reader can warn;
+  text read, in their braces), and reported (decode_latex's `kept`) so that the reader can warn; a
+  letter right after it is set apart by a space (\\Dash\\TeX: "\\Dash TeX", not "\\DashTeX", which
+  reads as another macro), any letter, since XeTeX and LuaTeX take é into a macro's name too;
+- a math accent with nothing to accent (o{$\\not$}, 1{$\\overline$}) puts its combining mark on the
+  character before it: that is how Better BibTeX writes a combining character that follows a letter
+  (o + U+0338 as o{$\\not$}; github.com/retorquere/unicode2latex, config.ssv), so "So{$\\not$}rensen"
+  reads "So\\u0338rensen", as the exporter read it (not "Sørensen": Unicode has no ø made of o and
+  U+0338, NFC leaves them apart). With nothing before it (at the start, after a space) the macro is
+  kept as written;
 - every run of white space (spaces, tabs, line breaks, a blank line too) is one space, as BibTeX
   itself reads a value: a field holds no line breaks. The ends are stripped.
 """
@@ -25,49 +33,31 @@ from pylatexenc import latexwalker, macrospec
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from ingest.read.ads_journals import ads_journal
+from ingest.read.latex_macros import ACCENTS, DEFINED_AS, INVISIBLE, LAYOUT, MATH_ACCENTS, NOT_TEXT, TEXT_ARGUMENT, WORDS
 
-# What pylatexenc 2.11 does not know, or reads as nothing, read from the macros' definitions in the
-# LaTeX kernel (github.com/latex3/latex2e, commit 7a74a9a0, LPPL 1.3c) and in biblatex
-# (github.com/plk/biblatex, tex/latex/biblatex/biblatex.sty, commit d11aa549, LPPL 1.3).
-WORDS = {
-    # base/ltlogos.dtx and base/doc.dtx: the letters each logo prints
-    "TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2ε", "BibTeX": "BibTeX", "SliTeX": "SliTeX", "AmSTeX": "AMS-TeX",
-    # base/ltplain.dtx; base/ltoutenc.dtx (characters of the T1 encoding); base/utf8ienc.dtx (Unicode characters)
-    "slash": "/", "space": " ", "textless": "<", "textgreater": ">", "textbar": "|", "textunderscore": "_",
-    "nobreakspace": "\xa0", "SS": "ẞ", "guillemetleft": "«", "guillemetright": "»", "textbardbl": "‖",
-    # biblatex.sty: a hyphen that lets the rest of the word break, and one that does not break
-    "hyphen": "-", "nbhyphen": "-",
-    # a control space at a line's end; line and paragraph breaks (white space, folded to one space)
-    "\n": " ", "\t": " ", "par": " ", "newline": " ", "linebreak": " ",
-}
-# Defined as a command pylatexenc reads (base/ltoutenc.dtx: \S is \textsection in text; base/ltspace.dtx:
-# \, is \thinspace; biblatex.sty: \mkbibemph is \emph, \hyphenate is \-).
-DEFINED_AS = {"S": "textsection", "P": "textparagraph", "ddag": "textdaggerdbl", "copyright": "textcopyright",
-              "pounds": "textsterling", "thinspace": ",", "hyphenate": "-", "mkbibemph": "emph", "mkbibbold": "textbf",
-              "mkbibitalic": "textit"}
-# Layout, not text: font, size and spacing switches write nothing.
-LAYOUT = ("rm", "it", "bf", "sl", "sc", "sf", "tt", "em", "md", "up", "normalfont", "rmfamily", "sffamily", "ttfamily", "bfseries",
-          "mdseries", "itshape", "slshape", "scshape", "upshape", "tiny", "scriptsize", "footnotesize", "small", "normalsize",
-          "large", "Large", "LARGE", "huge", "Huge", "relax", "protect", "noindent", "null", "leavevmode", "allowbreak",
-          "allowhyphens", "break", "nocorr", "unskip", "ignorespaces", "xspace", "/", "@")
-# Write their one argument's text.
-TEXT_ARGUMENT = ("mbox", "hbox", "textmd", "textsf", "texttt", "textup", "textnormal", "textsuperscript", "textsubscript")
-# Write nothing, argument included (\vphantom{x} takes the height of x, and nothing else).
-INVISIBLE = ("vphantom", "hphantom", "label")
-# pylatexenc writes a placeholder or a value of its own for these (\cite{key}: "<cit.>"; \today: the day
-# it runs): kept as written instead.
-NOT_TEXT = frozenset(("cite", "citet", "citep", "ref", "autoref", "cref", "Cref", "eqref", "includegraphics", "input",
-                      "include", "title", "author", "date", "maketitle", "today"))
+
+def _math_accent(mark: str):
+    """What a math accent writes: its mark on each character of its argument; with nothing to accent,
+    the mark and the macro as written, for decode_full to place (_marks_placed)."""
+    def text(node, l2tobj):
+        arguments = node.nodeargd.argnlist if node.nodeargd and node.nodeargd.argnlist else [None]
+        accented = l2tobj.nodelist_to_text(arguments[:1]).strip() if arguments[0] is not None else ""
+        accented = _UNPLACED.sub(r"\1", accented)  # \overline{\not}: both marks on what comes before
+        if accented:
+            return "".join(_accented(character, mark) for character in accented)
+        return _ON_PREVIOUS + mark + node.latex_verbatim() + _ON_PREVIOUS_END
+    return text
 
 
 def _contexts():
-    """pylatexenc's tables of arguments (parse) and of text, with the macros above added first."""
+    """pylatexenc's tables of arguments (parse) and of text, with the macros of latex_macros.py added first."""
     parse, text = latexwalker.get_default_latex_context_db(), get_default_latex_context_db()
     parse_specs = [macrospec.MacroSpec(name, "{") for name in TEXT_ARGUMENT + INVISIBLE if parse.get_macro_spec(name) is None]
     parse_specs.append(macrospec.MacroSpec("href", "{{"))  # pylatexenc writes \href's two arguments but parses none
     text_specs = [MacroTextSpec(name, simplify_repl=word) for name, word in WORDS.items()]
     text_specs += [MacroTextSpec(name, simplify_repl="") for name in LAYOUT + INVISIBLE]
     text_specs += [MacroTextSpec(name, discard=False) for name in TEXT_ARGUMENT]
+    text_specs += [MacroTextSpec(name, simplify_repl=_math_accent(mark)) for name, mark in MATH_ACCENTS.items()]
     for name, model in DEFINED_AS.items():
         text_spec, parse_spec = text.get_macro_spec(model), parse.get_macro_spec(model)
         text_specs.append(MacroTextSpec(name, simplify_repl=text_spec.simplify_repl, discard=text_spec.discard))
@@ -86,6 +76,18 @@ def readable(name: str) -> bool:
     return name not in NOT_TEXT and _TEXT_SPECS.get_macro_spec(name) is not None
 
 
+class _Walker(latexwalker.LatexWalker):
+    """pylatexenc's parser, but in math a macro never takes the $ that ends the math as its argument:
+    $\\not$ is \\not with nothing to apply to (pylatexenc reads "$", and the math runs on)."""
+
+    def get_latex_expression(self, pos, strict_braces=None, parsing_state=None):
+        if parsing_state is not None and parsing_state.in_math_mode:
+            token = self.get_token(pos, environments=False, parsing_state=parsing_state)
+            if token.tok in ("mathmode_inline", "mathmode_display"):
+                return latexwalker.LatexCharsNode(chars="", pos=token.pos, len=0, parsing_state=parsing_state), token.pos, 0
+        return super().get_latex_expression(pos, strict_braces=strict_braces, parsing_state=parsing_state)
+
+
 class _FullDecoder(LatexNodes2Text):
     """pylatexenc's reader, keeping a macro it cannot read as written (and noting it in `kept`)."""
 
@@ -93,12 +95,16 @@ class _FullDecoder(LatexNodes2Text):
         super().__init__(latex_context=_TEXT_SPECS)
         self.kept: list[str] = []
 
+    def latex_to_text(self, latex, **parse_flags):
+        return self.nodelist_to_text(_Walker(latex, **parse_flags).get_latex_nodes()[0])
+
     def nodelist_to_text(self, nodelist):
         return super().nodelist_to_text(self._kept_as_written(nodelist))  # lazily: what is kept is noted in text order
 
     def _kept_as_written(self, nodelist):
         """The nodes, with each unreadable macro as written, and the braced groups right after it (its
-        arguments, in LaTeX) in their braces, their text read: one piece of text."""
+        arguments, in LaTeX) in their braces, their text read: one piece of text (marked where it ends
+        in the macro's name, see _separated)."""
         nodes, index = list(nodelist), 0
         while index < len(nodes):
             node, index = nodes[index], index + 1
@@ -111,20 +117,25 @@ class _FullDecoder(LatexNodes2Text):
                     and nodes[index].pos == end:
                 written.append("{" + self.nodelist_to_text(nodes[index].nodelist) + "}")
                 end, index = nodes[index].pos + nodes[index].len, index + 1
+            if len(written) == 1 and not node.macro_post_space and node.macroname[-1].isalpha():
+                written.append(_KEPT_END)
             yield latexwalker.LatexCharsNode(chars="".join(written), pos=node.pos, len=end - node.pos, parsing_state=node.parsing_state)
 
 
 _full = _FullDecoder()
 
-ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304", ".": "\u0307",
-           "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323",
-           "b": "\u0331"}
 # Characters decoded text can hold but the later steps would read as markup (an escaped \& or a
 # macro's "\" or "--") stand in as private-use characters until the end.
 _PLACEHOLDERS = {character: chr(0xE000 + number) for number, character in enumerate("&%$#_{}\\~-`'")}
 _PROTECT = str.maketrans(_PLACEHOLDERS)
 # Where a group or a command ended: "-{-}" and "-\\relax-" are two hyphens, not a dash.
 _BOUNDARY = "\ue0ff"
+# Where a macro kept as written ends in its name: a letter right after it gets a space (_separated).
+_KEPT_END = "\ue0fe"
+_GLUED = re.compile(f"{_KEPT_END}(?=[^\\W\\d_])")
+# Around a math accent's mark and the accent as written, when it has nothing to accent (_marks_placed).
+_ON_PREVIOUS, _ON_PREVIOUS_END = "\ue0fd", "\ue0fc"
+_UNPLACED = re.compile(f"{_ON_PREVIOUS}(.)[^{_ON_PREVIOUS_END}]*{_ON_PREVIOUS_END}", re.S)
 _PLACEHOLDER = re.compile(f"[{''.join(_PLACEHOLDERS.values())}]")
 _RESTORED = {placeholder: character for character, placeholder in _PLACEHOLDERS.items()}
 # The full path: a bare % or & (not \% or \&; \\% is a line break, then a bare %) goes through
@@ -181,16 +192,38 @@ def folded_space(text: str) -> str:
 def decode_full(text: str, kept: list[str] | None = None) -> str:
     """The full path: pylatexenc with the corrections above (white space not yet folded)."""
     protected = _BARE.sub(lambda match: _BARE_AS.get(match.group(), match.group()), text)
-    _full.kept = kept if kept is not None else []
-    noted = len(_full.kept)
+    _full.kept = kept = kept if kept is not None else []
+    noted = len(kept)
     try:
         decoded = _full.latex_to_text(protected, latex_context=_PARSE_SPECS)
     except Exception:  # pylatexenc gives up on some broken markup (\verb at the end): the value is kept as written, reported
-        _full.kept[noted:] = _CONTROL_WORD.findall(text) or [text]
+        kept[noted:] = _CONTROL_WORD.findall(text) or [text]
         return text
     finally:
         _full.kept = []
-    return decoded.translate(_BARE_RESTORED)
+    return _separated(_marks_placed(decoded, kept)).translate(_BARE_RESTORED)
+
+
+def _separated(text: str) -> str:
+    """A space between a macro kept as written and a letter right after it: "\\Dash TeX", not "\\DashTeX"."""
+    return _GLUED.sub(" ", text).replace(_KEPT_END, "") if _KEPT_END in text else text
+
+
+def _marks_placed(text: str, kept: list[str]) -> str:
+    """The mark of each math accent that has nothing to accent on the character before it; with none
+    (at the start, after a space or a macro kept as written), the accent as written, added to `kept`."""
+    if _ON_PREVIOUS not in text:
+        return text
+    placed, *accents = text.split(_ON_PREVIOUS)
+    for accent in accents:
+        written, _, rest = accent[1:].partition(_ON_PREVIOUS_END)
+        if placed and not placed[-1].isspace() and placed[-1] != _KEPT_END:
+            placed = placed[:-1] + unicodedata.normalize("NFC", placed[-1] + accent[0])
+        else:
+            placed += written + _KEPT_END if written[-1].isalpha() else written
+            kept.append(_CONTROL_WORD.match(written).group())
+        placed += rest
+    return placed
 
 
 def decode_field(name: str, value: str, warnings: list[str]) -> str:
@@ -225,7 +258,7 @@ def _decode_common(text: str, kept: list[str] | None = None) -> str | None:
             kept += found
     text = text.replace("{", _BOUNDARY).replace("}", _BOUNDARY)
     text = text.replace("---", "\u2014").replace("--", "\u2013").replace("``", "\u201c").replace("''", "\u201d")
-    text = text.replace("~", "\xa0").replace(_BOUNDARY, "")
+    text = _separated(text.replace("~", "\xa0").replace(_BOUNDARY, ""))
     return _PLACEHOLDER.sub(lambda m: _RESTORED[m.group()], text)
 
 
@@ -240,9 +273,9 @@ def _decoded_markup(match: re.Match, kept: list[str]) -> str:
     if match["escaped"]:
         return _PLACEHOLDERS[match["escaped"]]
     if match["symbol_accent"]:
-        return _accented(match["braced_letter"] or match["letter"] or match["dotless"], match["symbol_accent"])
+        return _accented(match["braced_letter"] or match["letter"] or match["dotless"], ACCENTS[match["symbol_accent"]])
     if match["letter_accent"]:
-        return _accented(match["braced_accented"] or match["accented"], match["letter_accent"])
+        return _accented(match["braced_accented"] or match["accented"], ACCENTS[match["letter_accent"]])
     if match["symbol"]:
         text = _macro(match["symbol"]).text
         return match.group(0) if text is None else text or _BOUNDARY
@@ -252,7 +285,9 @@ def _decoded_markup(match: re.Match, kept: list[str]) -> str:
         written = match.group(0)[:len(match.group(0)) - len(argument)].translate(_PROTECT)
         if argument.startswith("{"):  # its text read, in its braces
             return written + _PLACEHOLDERS["{"] + argument[1:-1] + _PLACEHOLDERS["}"]
-        return written + (_PLACEHOLDERS[argument[1]] if argument else "")
+        if argument:
+            return written + _PLACEHOLDERS[argument[1]]
+        return written if written[-1].isspace() else written + _KEPT_END
     if macro.text is not None:  # takes no argument: what follows is ordinary text
         return (macro.text or _BOUNDARY) + (_PLACEHOLDERS[argument[1]] if argument.startswith("\\") else argument)
     if macro.keeps_argument and argument.startswith("{"):  # \emph{...}: the group's text
@@ -295,6 +330,7 @@ def _macro(name: str) -> _Macro:
     return _Macro()
 
 
-def _accented(base: str, accent: str) -> str:
-    letter = {"\\i": "i", "\\j": "j"}.get(base, base)
-    return unicodedata.normalize("NFC", letter + ACCENTS[accent])
+def _accented(base: str, mark: str) -> str:
+    """A letter with a combining mark, composed where Unicode has the composite (a dotless i or j takes its dot back)."""
+    letter = {"\\i": "i", "\\j": "j", "\u0131": "i", "\u0237": "j"}.get(base, base)
+    return unicodedata.normalize("NFC", letter + mark)
