@@ -39,7 +39,7 @@ def block_titles(svg: str) -> list[str]:
 
 
 def test_map_draws_one_block_per_study_and_side():
-    svg = render_map(TREATMENTS[1:], LINKS, url)
+    svg = render_map(map_rows(TREATMENTS[1:], LINKS), url)
     assert block_titles(svg) == [
         "A 2020: benefit for pain short-term, function short-term (direct, level 1)",
         "B 2021: benefit (indirect-population, level 2)",
@@ -74,7 +74,7 @@ def test_a_study_whose_findings_differ_in_kind_says_each():
              link("E 2024", "supports", "benefit", "direct", 2, "pain"),
              link("F 2019", "contradicts", "harm", "direct", 1, "adverse-events"),
              link("F 2019", "contradicts", "no-benefit", "direct", 1, "pain")]
-    svg = render_map(TREATMENTS[1:], links, url)
+    svg = render_map(map_rows(TREATMENTS[1:], links), url)
     assert block_titles(svg) == [
         "E 2024: benefit for pain (direct, level 2); benefit for function (indirect-population, level 2)",
         "F 2019: harm for adverse-events (direct, level 1); no benefit for pain (direct, level 1)",
@@ -85,7 +85,7 @@ def test_a_study_whose_findings_differ_in_kind_says_each():
 
 
 def test_the_map_hides_no_links_from_assistive_technology():
-    svg = render_map(TREATMENTS, LINKS, url)
+    svg = render_map(map_rows(TREATMENTS, LINKS), url)
     assert 'role="img"' not in svg  # it made the links presentational
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" role="group" ')
     assert 'aria-labelledby="map-title"' in svg.split(">")[0]
@@ -101,7 +101,7 @@ def test_the_map_escapes_markup_in_names():
     hostile = '<i>"T"</i> & <script>'
     treatments = [{"treatment_id": 'x"><script>', "treatment": hostile, "verdict": "weak"}]
     links = [link('<svg onload="alert(1)">', "supports", "benefit", "direct", 2, "<b>pain</b>", treatment='x"><script>')]
-    svg = render_map(treatments, links, url)
+    svg = render_map(map_rows(treatments, links), url)
     for raw in ["<i>", "<script>", "<svg onload", "<b>pain"]:
         assert raw not in svg
     assert '<a href="/treatment/x&quot;&gt;&lt;script&gt;" aria-label="&lt;i&gt;&quot;T&quot;&lt;/i&gt; &amp; &lt;script&gt;: weak">' in svg

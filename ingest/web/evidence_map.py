@@ -36,9 +36,8 @@ def map_rows(treatments: list[dict], links: list[dict]) -> list[dict]:
             for treatment in ordered]
 
 
-def render_map(treatments: list[dict], links: list[dict], treatment_url) -> str:
-    """treatments: rows of treatment_summary; links: rows of treatment_evidence; treatment_url(id) -> href."""
-    rows = map_rows(treatments, links)
+def render_map(rows: list[dict], treatment_url) -> str:
+    """rows: map_rows() of the treatments drawn (the page lists the same rows in words); treatment_url(id) -> href."""
     width = NAME_WIDTH + 2 * SIDE + VERDICT_WIDTH
     height = 60 + ROW * len(rows) + 110
     centre = NAME_WIDTH + SIDE

@@ -155,9 +155,10 @@ async def evidence_map_page(datasette, request):
     number = _page_number(request.args.get("page"), pages)
     treatments = await _rows(db, MAP_TREATMENTS, {"limit": MAP_PAGE_SIZE, "offset": (number - 1) * MAP_PAGE_SIZE})
     links = await _rows(db, MAP_STUDIES, {"ids": json.dumps([t["treatment_id"] for t in treatments])})
-    svg = render_map(treatments, links, lambda treatment_id: datasette.urls.path(f"/treatment/{treatment_id}"))
+    rows = map_rows(treatments, links)  # drawn, and listed in words beneath
+    svg = render_map(rows, lambda treatment_id: datasette.urls.path(f"/treatment/{treatment_id}"))
     context = {"svg": svg, "treatments": treatments, "database": db.name, "total": total, "page": number, "pages": pages,
-               "first": (number - 1) * MAP_PAGE_SIZE + 1, "rows": map_rows(treatments, links)}  # the map in words
+               "first": (number - 1) * MAP_PAGE_SIZE + 1, "rows": rows}
     return Response.html(await datasette.render_template("evidence_map.html", context, request=request))
 
 
@@ -258,9 +259,9 @@ order by category, {in_order('verdict', TREATMENT_VERDICTS)}, lower(treatment), 
 @shown_as_an_error_page
 async def treatments_page(datasette, request):
     """Every treatment, grouped by category, with its verdict: the index of the treatment pages."""
-    context = await _index_page(datasette, request, "treatments", TREATMENTS_BY_CATEGORY)
-    vocabulary = await _vocabulary(await knowledge_base(datasette))
-    context["categories"] = vocabulary.get("treatments.category", {})
+    db = await knowledge_base(datasette)
+    context = await _index_page(db, request, "treatments", TREATMENTS_BY_CATEGORY)
+    context["categories"] = (await _vocabulary(db)).get("treatments.category", {})
     return Response.html(await datasette.render_template("treatments.html", context, request=request))
 
 
@@ -292,9 +293,8 @@ limit :limit offset :offset
 """
 
 
-async def _index_page(datasette, request, table: str, sql: str) -> dict:
+async def _index_page(db, request, table: str, sql: str) -> dict:
     """One page of an index of a whole table, with where it is in the whole."""
-    db = await knowledge_base(datasette)
     total = (await _one(db, f"select count(*) as n from [{table}]", {}))["n"]
     pages = max(1, -(-total // INDEX_PAGE_SIZE))
     number = _page_number(request.args.get("page"), pages)
@@ -306,14 +306,14 @@ async def _index_page(datasette, request, table: str, sql: str) -> dict:
 @shown_as_an_error_page
 async def claims_page(datasette, request):
     """Every claim, by the article that makes it, with its verdict: the index of the claim pages."""
-    context = await _index_page(datasette, request, "claims", CLAIMS_BY_SOURCE)
+    context = await _index_page(await knowledge_base(datasette), request, "claims", CLAIMS_BY_SOURCE)
     return Response.html(await datasette.render_template("claims.html", context, request=request))
 
 
 @shown_as_an_error_page
 async def studies_page(datasette, request):
     """Every study, strongest evidence first: the index of the study pages."""
-    context = await _index_page(datasette, request, "studies", STUDIES_BY_LEVEL)
+    context = await _index_page(await knowledge_base(datasette), request, "studies", STUDIES_BY_LEVEL)
     return Response.html(await datasette.render_template("studies.html", context, request=request))
 
 
