@@ -3,6 +3,8 @@ path giving what the full path gives (on real and generated text), nothing dropp
 warning for what is kept as written."""
 
 import dataclasses
+import gc
+import inspect
 import logging
 import re
 import unicodedata
@@ -283,3 +285,28 @@ def test_fast_path_matches_the_full_path_on_generated_latex(latex):
     fast = both_paths(latex)
     if fast is not None:
         assert fast[0] == fast[1]
+
+
+def test_full_decoding_leaves_no_frames_for_the_garbage_collector():
+    """pylatexenc ends its parse with an exception kept in a reference cycle through its traceback,
+    which held every calling frame (parse_bibtex's, and the parsed file with it) until the cyclic
+    collector ran; a build freezes what reading made instead of scanning it (paused_gc.py), so the
+    cycle must not form."""
+    def caller_holding(value):  # a calling frame with a large local, as parse_bibtex's holds the file
+        return decode_full(r"\emph{Kn{\"e}e} pain \unknownmacro{x}", [])
+
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        assert caller_holding(["a large parsed file"] * 1000) == "Knëe pain \\unknownmacro{x}"
+        gc.collect()
+        garbage = list(gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if was_enabled:
+            gc.enable()
+    assert [o.f_code.co_name for o in garbage if inspect.isframe(o)] == []
+    assert not any(isinstance(o, Exception) for o in garbage)

@@ -78,7 +78,28 @@ def readable(name: str) -> bool:
 
 class _Walker(latexwalker.LatexWalker):
     """pylatexenc's parser, but in math a macro never takes the $ that ends the math as its argument:
-    $\\not$ is \\not with nothing to apply to (pylatexenc reads "$", and the math runs on)."""
+    $\\not$ is \\not with nothing to apply to (pylatexenc reads "$", and the math runs on).
+
+    pylatexenc learns that the text has ended from an exception, which it keeps in a local of a frame
+    its traceback holds: a reference cycle that keeps every calling frame alive (and, through
+    parse_bibtex's, the whole parsed file) until the cyclic garbage collector runs. The walker notes
+    each such exception, and `ended` drops their tracebacks, so reading leaves no cycle behind."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ends: list[Exception] = []
+
+    def get_token(self, *args, **kwargs):
+        try:
+            return super().get_token(*args, **kwargs)
+        except latexwalker.LatexWalkerEndOfStream as end:
+            self.ends.append(end)
+            raise
+
+    def ended(self) -> None:
+        for end in self.ends:
+            end.__traceback__ = None
+        self.ends.clear()
 
     def get_latex_expression(self, pos, strict_braces=None, parsing_state=None):
         if parsing_state is not None and parsing_state.in_math_mode:
@@ -96,7 +117,11 @@ class _FullDecoder(LatexNodes2Text):
         self.kept: list[str] = []
 
     def latex_to_text(self, latex, **parse_flags):
-        return self.nodelist_to_text(_Walker(latex, **parse_flags).get_latex_nodes()[0])
+        walker = _Walker(latex, **parse_flags)
+        try:
+            return self.nodelist_to_text(walker.get_latex_nodes()[0])
+        finally:
+            walker.ended()
 
     def nodelist_to_text(self, nodelist):
         return super().nodelist_to_text(self._kept_as_written(nodelist))  # lazily: what is kept is noted in text order
