@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB := evidence.db
 HOST := 127.0.0.1
 PORT := 8001
-INPUTS := references.bib $(wildcard data/*.yml) $(wildcard data/sources/*.txt) \
+INPUTS := references.bib $(wildcard data/*.yml) $(wildcard data/claims data/claims/*.yml) $(wildcard data/sources/*.txt) \
 	$(wildcard data/enrichment/*/*/*.json)
 CODE := $(shell find ingest -type f -not -path "*/__pycache__/*")
 

@@ -7,8 +7,9 @@ from pathlib import Path
 def empty_data(root: Path) -> Path:
     data = root / "data"
     data.mkdir(parents=True, exist_ok=True)
-    for name in ["sources", "conditions", "treatments", "studies", "claims"]:
+    for name in ["sources", "conditions", "treatments", "studies"]:
         (data / f"{name}.yml").write_text("", encoding="utf-8")
+    (data / "claims").mkdir(exist_ok=True)
     return data
 
 
@@ -53,14 +54,21 @@ def synthetic(root: Path, studies: int, seed: int = 1) -> tuple[Path, Path]:
     with open(data / "studies.yml", "w", encoding="utf-8") as file:
         for i in range(studies):
             file.write(f"- key: s{i}\n  design: rct\n  evidence_level: 2\n  population: {i} runners\n  condition: pfps\n  metadata_status: verified\n")
-    with open(data / "claims.yml", "w", encoding="utf-8") as file:
-        for i, quote in enumerate(quotes):
-            file.write(f"- id: c{i}\n  source: source{i % sources}\n  quote: \"{quote}\"\n  text: {word(i % topics).title()} running helps knees {i}.\n"
-                       f"  claim_type: treatment-benefit\n  condition: pfps\n  treatments: [t{i % treatments}]\n  evidence:\n")
-            for key in sorted({chance.randrange(studies) for _ in range(2 if i % 5 else 1)}):
-                relation, result = chance.choice([("supports", "benefit"), ("contradicts", "no-benefit"), ("mixed", "inconclusive")])
-                horizon = chance.choice(["short-term", "medium-term", "long-term"])
-                file.write(f"    - study: s{key}\n      relation: {relation}\n      directness: direct\n      finding: Found {key}.\n"
-                           f"      tested: [t{i % treatments}]\n      comparator: placebo-sham\n      result: {result}\n"
-                           f"      outcome: pain\n      horizon: {horizon}\n")
+    (data / "claims").mkdir(exist_ok=True)
+    for n in range(sources):  # one file per source article, as curators keep them
+        with open(data / "claims" / f"source{n}.yml", "w", encoding="utf-8") as file:
+            for i in range(n, claims, sources):
+                write_claim(file, i, quotes[i], sources, topics, treatments, studies, chance)
     return root / "references.bib", data
+
+
+def write_claim(file, i: int, quote: str, sources: int, topics: int, treatments: int, studies: int, chance: random.Random) -> None:
+    """Claim number i, with one or two evidence links to random studies."""
+    file.write(f"- id: c{i}\n  source: source{i % sources}\n  quote: \"{quote}\"\n  text: {word(i % topics).title()} running helps knees {i}.\n"
+               f"  claim_type: treatment-benefit\n  condition: pfps\n  treatments: [t{i % treatments}]\n  evidence:\n")
+    for key in sorted({chance.randrange(studies) for _ in range(2 if i % 5 else 1)}):
+        relation, result = chance.choice([("supports", "benefit"), ("contradicts", "no-benefit"), ("mixed", "inconclusive")])
+        horizon = chance.choice(["short-term", "medium-term", "long-term"])
+        file.write(f"    - study: s{key}\n      relation: {relation}\n      directness: direct\n      finding: Found {key}.\n"
+                   f"      tested: [t{i % treatments}]\n      comparator: placebo-sham\n      result: {result}\n"
+                   f"      outcome: pain\n      horizon: {horizon}\n")

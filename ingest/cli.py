@@ -189,6 +189,27 @@ def enrich(bib, data, mailto, ncbi_api_key, refresh, only, crossref_url, pubmed_
         raise SystemExit(1)
 
 
+@cli.command(name="split-claims")
+@data_option
+def split_claims(data: Path):
+    """Move the claims of data/claims.yml into data/claims/<source>.yml, one file per source article.
+
+    Each claim moves as written, with the comments above it; data/claims.yml is removed once every
+    new file is written. Nothing is written if a claim has no valid source or a target file exists.
+
+    Example: python -m ingest split-claims --data data
+    """
+    from ingest.curate.split import split_claims as split
+
+    try:
+        written = split(data)
+    except InputError as error:
+        _exit_with_problems(error.problems, "nothing was moved")
+    for path, count in written.items():
+        click.echo(f"{path}: {count} claim{'s' if count != 1 else ''}")
+    click.echo(f"{data / 'claims.yml'} removed: its claims are in the files above. Run `make ingest` to check and build.")
+
+
 def _built(db: Path) -> Path:
     if not db.is_file():
         raise click.ClickException(f"{db} not found: build it first with `make ingest` or `python -m ingest build`")

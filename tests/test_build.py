@@ -90,19 +90,20 @@ def test_claims_and_their_links(fixture_db):
         {"id": "ortho-prp-chondromalacia", "source_id": "orthoregen-runners-knee", "position": 1, "claim_type": "treatment-benefit", "condition_id": "chondromalacia-patellae", "stance": "for"},
         {"id": "ortho-regenerative-relieves-pfps", "source_id": "orthoregen-runners-knee", "position": 2, "claim_type": "treatment-benefit", "condition_id": "pfps", "stance": "for"},
         {"id": "ortho-prp-safe-akp", "source_id": "orthoregen-runners-knee", "position": 3, "claim_type": "treatment-benefit", "condition_id": "anterior-knee-pain", "stance": "for"},
-        {"id": "lombard-ten-percent", "source_id": "lombard-pfps-runners", "position": 4, "claim_type": "prevention", "condition_id": "pfps", "stance": "for"},
-        {"id": "lombard-stairs-pain", "source_id": "lombard-pfps-runners", "position": 5, "claim_type": "symptom", "condition_id": "pfps", "stance": "for"},
-        {"id": "ortho-brace-only-temporary", "source_id": "orthoregen-runners-knee", "position": 6, "claim_type": "treatment-benefit", "condition_id": "pfps", "stance": "against"},
-        {"id": "ortho-prolotherapy-effective", "source_id": "orthoregen-runners-knee", "position": 7, "claim_type": "treatment-benefit", "condition_id": "pfps", "stance": "for"},
+        {"id": "ortho-brace-only-temporary", "source_id": "orthoregen-runners-knee", "position": 4, "claim_type": "treatment-benefit", "condition_id": "pfps", "stance": "against"},
+        {"id": "ortho-prolotherapy-effective", "source_id": "orthoregen-runners-knee", "position": 5, "claim_type": "treatment-benefit", "condition_id": "pfps", "stance": "for"},
+        # then the next source's file (sources in the order of sources.yml)
+        {"id": "lombard-ten-percent", "source_id": "lombard-pfps-runners", "position": 6, "claim_type": "prevention", "condition_id": "pfps", "stance": "for"},
+        {"id": "lombard-stairs-pain", "source_id": "lombard-pfps-runners", "position": 7, "claim_type": "symptom", "condition_id": "pfps", "stance": "for"},
     ]
     assert rows(fixture_db, "select * from claim_treatments") == [
         {"claim_id": "ortho-prp-chondromalacia", "treatment_id": "prp"},
         {"claim_id": "ortho-regenerative-relieves-pfps", "treatment_id": "prp"},
         {"claim_id": "ortho-regenerative-relieves-pfps", "treatment_id": "prolotherapy"},
         {"claim_id": "ortho-prp-safe-akp", "treatment_id": "prp"},
-        {"claim_id": "lombard-ten-percent", "treatment_id": "ten-percent-rule"},
         {"claim_id": "ortho-brace-only-temporary", "treatment_id": "knee-brace"},
         {"claim_id": "ortho-prolotherapy-effective", "treatment_id": "prolotherapy"},
+        {"claim_id": "lombard-ten-percent", "treatment_id": "ten-percent-rule"},
     ]
     assert rows(fixture_db, "select * from claim_tags") == [
         {"claim_id": "ortho-prp-chondromalacia", "tag": "injection"},
@@ -128,8 +129,8 @@ def test_claims_and_their_links(fixture_db):
         {"evidence_id": 2, "study_key": "bennell2021effect", "treatment_id": "prp"},
         {"evidence_id": 3, "study_key": "uslu2024dextrose", "treatment_id": "prolotherapy"},
         {"evidence_id": 4, "study_key": "chalidis2025role", "treatment_id": "prp"},
-        {"evidence_id": 5, "study_key": "buist2008no", "treatment_id": "ten-percent-rule"},
-        {"evidence_id": 6, "study_key": "smith2015knee", "treatment_id": "knee-brace"},
+        {"evidence_id": 5, "study_key": "smith2015knee", "treatment_id": "knee-brace"},
+        {"evidence_id": 6, "study_key": "buist2008no", "treatment_id": "ten-percent-rule"},
     ]
 
 
@@ -237,8 +238,9 @@ def test_full_text_search(fixture_db):
 def test_empty_inputs_still_give_the_full_schema(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
-    for name in ["sources", "conditions", "treatments", "studies", "claims"]:
+    for name in ["sources", "conditions", "treatments", "studies"]:
         (data / f"{name}.yml").write_text("", encoding="utf-8")
+    (data / "claims").mkdir()
     (tmp_path / "references.bib").write_text("", encoding="utf-8")
     db_path = tmp_path / "evidence.db"
     build_database(read_inputs(tmp_path / "references.bib", data), db_path)
@@ -251,7 +253,7 @@ def test_empty_inputs_still_give_the_full_schema(tmp_path):
 def test_failed_build_leaves_the_database_untouched(kb):
     assert run_ingest("build", cwd=kb).returncode == 0
     before = (kb / "evidence.db").read_bytes()
-    claims = kb / "data" / "claims.yml"
+    claims = kb / "data" / "claims" / "orthoregen-runners-knee.yml"
     claims.write_text(claims.read_text(encoding="utf-8").replace("relation: mixed", "relation: maybe"), encoding="utf-8")
 
     result = run_ingest("build", cwd=kb)
@@ -259,7 +261,7 @@ def test_failed_build_leaves_the_database_untouched(kb):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
-        "data/claims.yml:12: claim 'ortho-prp-chondromalacia': evidence[0].relation 'maybe' is not allowed: use one of 'supports', 'contradicts', 'mixed', 'inconclusive', 'no-difference-vs-active' or 'background'",
+        "data/claims/orthoregen-runners-knee.yml:13: claim 'ortho-prp-chondromalacia': evidence[0].relation 'maybe' is not allowed: use one of 'supports', 'contradicts', 'mixed', 'inconclusive', 'no-difference-vs-active' or 'background'",
         "1 problem found; evidence.db was not changed.",
     ]
     assert (kb / "evidence.db").read_bytes() == before

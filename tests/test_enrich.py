@@ -64,8 +64,9 @@ def curator(tmp_path, monkeypatch):
     """A knowledge base with four references and no claims yet."""
     (tmp_path / "references.bib").write_text(BIB, encoding="utf-8")
     (tmp_path / "data").mkdir()
-    for name in ["sources", "conditions", "treatments", "studies", "claims"]:
+    for name in ["sources", "conditions", "treatments", "studies"]:
         (tmp_path / "data" / f"{name}.yml").write_text("", encoding="utf-8")
+    (tmp_path / "data" / "claims").mkdir()
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

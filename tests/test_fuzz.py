@@ -19,7 +19,8 @@ from ingest.read.yamlfile import read_yaml_list
 
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 BIB_TEXT = (FIXTURE_KB / "references.bib").read_text(encoding="utf-8")
-CLAIMS_TEXT = (FIXTURE_KB / "data" / "claims.yml").read_text(encoding="utf-8")
+CLAIMS_FILE = "data/claims/orthoregen-runners-knee.yml"
+CLAIMS_TEXT = (FIXTURE_KB / CLAIMS_FILE).read_text(encoding="utf-8")
 BIBTEX_TOKENS = st.sampled_from(list("@{}=,\"#%()\\ \n\tabcz09-:é") + ["@article{", "author", " and ", "title = {", "year", "@string{", "}\n"])
 YAML_TOKENS = st.sampled_from(list("-:{}[],&*!|>'\"#? \n\tabz09.") + ["- id: ", "  text: ", "!!python/object", "&a ", "*a", "<<: ", "\n  - "])
 
@@ -79,13 +80,13 @@ def test_validation_and_build_give_a_database_or_a_clean_error(tmp_path_factory,
     root = tmp_path_factory.mktemp("kb")
     shutil.copytree(FIXTURE_KB, root, dirs_exist_ok=True)
     write(root, "references.bib", bib)
-    write(root / "data", "claims.yml", claims)
+    write(root, CLAIMS_FILE, claims)
     try:
         inputs = read_inputs(root / "references.bib", root / "data")
     except InputError as error:
         # each problem names an input file and a line inside it, so a curator can find it
         lines = {path: (root / path).read_text(encoding="utf-8", errors="replace").count("\n") + 1
-                 for path in ("references.bib", "data/claims.yml")}
+                 for path in ("references.bib", CLAIMS_FILE)}
         for problem in error.problems:
             assert problem.message
             where = Path(problem.path).resolve().relative_to(root.resolve()).as_posix()

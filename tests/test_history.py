@@ -30,10 +30,10 @@ def edit_knowledge_base(kb: Path) -> None:
     studies = kb / "data" / "studies.yml"
     studies.write_text(studies.read_text(encoding="utf-8").replace(
         "design: systematic-review\n  evidence_level: 4", "design: systematic-review\n  evidence_level: 2"), encoding="utf-8")
-    claims = kb / "data" / "claims.yml"
+    claims = kb / "data" / "claims" / "lombard-pfps-runners.yml"
     text = claims.read_text(encoding="utf-8")
     start = text.index("- id: lombard-stairs-pain")
-    claims.write_text(text[:start] + text[text.index("\n\n", start) + 2:], encoding="utf-8")
+    claims.write_text(text[:start].rstrip("\n") + "\n", encoding="utf-8")  # the file's last claim
 
 
 @pytest.fixture

@@ -54,10 +54,12 @@ def two_knowledge_bases(tmp_path):
     every page under load differs between the two builds."""
     shutil.copytree(FIXTURE_KB, tmp_path / "a")
     shutil.copytree(FIXTURE_KB, tmp_path / "b")
-    claims = tmp_path / "b" / "data" / "claims.yml"
-    text = claims.read_text(encoding="utf-8")
+    lombard = tmp_path / "b" / "data" / "claims" / "lombard-pfps-runners.yml"
+    text = lombard.read_text(encoding="utf-8")
     start = text.index("- id: lombard-stairs-pain")
-    text = text[:start] + text[text.index("\n\n", start) + 2:]
+    lombard.write_text(text[:start].rstrip("\n") + "\n", encoding="utf-8")  # the file's last claim
+    claims = tmp_path / "b" / "data" / "claims" / "orthoregen-runners-knee.yml"
+    text = claims.read_text(encoding="utf-8")
     text = text.replace("text: PRP is safe and may help anterior knee pain.", "text: PRP may help anterior knee pain, and is safe.")
     text = text.replace("    - study: chalidis2025role\n      relation: supports", "    - study: chalidis2025role\n      relation: mixed")
     text = text.replace("      comparator: none\n      result: benefit", "      comparator: none\n      result: inconclusive")
@@ -193,7 +195,8 @@ def claims_in(db: Path) -> int:
         connection.close()
 
 
-REPOSITORY_CLAIMS = sum(1 for line in (REPO / "data" / "claims.yml").read_text(encoding="utf-8").splitlines() if line.startswith("- id: "))
+REPOSITORY_CLAIMS = sum(1 for path in (REPO / "data" / "claims").glob("*.yml")
+                        for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("- id: "))
 
 
 @pytest.mark.parametrize("moment", list(KILL_AT))

@@ -26,23 +26,23 @@ def check(*args: str):
 CASES = [
     (
         "unknown citekey in a claim",
-        [("data/claims.yml", "study: buist2008no", "study: buist2008")],
-        ["data/claims.yml:79: claim 'lombard-ten-percent': unknown citekey 'buist2008': add the reference to references.bib, or fix the key"],
+        [("data/claims/lombard-pfps-runners.yml", "study: buist2008no", "study: buist2008")],
+        ["data/claims/lombard-pfps-runners.yml:12: claim 'lombard-ten-percent': unknown citekey 'buist2008': add the reference to references.bib, or fix the key"],
     ),
     (
         "unknown source",
-        [("data/claims.yml", "source: lombard-pfps-runners", "source: lombard")],
-        ["data/claims.yml:71: claim 'lombard-ten-percent': unknown source 'lombard': add it to sources.yml, or use one of its ids"],
+        [("data/claims/lombard-pfps-runners.yml", "source: lombard-pfps-runners", "source: lombard")],
+        ["data/claims/lombard-pfps-runners.yml:4: claim 'lombard-ten-percent': unknown source 'lombard': add it to sources.yml, or use one of its ids"],
     ),
     (
         "unknown treatment",
-        [("data/claims.yml", "treatments: [ten-percent-rule]", "treatments: [ten-percent]")],
-        ["data/claims.yml:76: claim 'lombard-ten-percent': unknown treatment 'ten-percent': add it to treatments.yml, or use one of its ids"],
+        [("data/claims/lombard-pfps-runners.yml", "treatments: [ten-percent-rule]", "treatments: [ten-percent]")],
+        ["data/claims/lombard-pfps-runners.yml:9: claim 'lombard-ten-percent': unknown treatment 'ten-percent': add it to treatments.yml, or use one of its ids"],
     ),
     (
         "unknown condition in a claim",
-        [("data/claims.yml", "condition: chondromalacia-patellae", "condition: chondromalacia")],
-        ["data/claims.yml:7: claim 'ortho-prp-chondromalacia': unknown condition 'chondromalacia': add it to conditions.yml, or use one of its ids"],
+        [("data/claims/orthoregen-runners-knee.yml", "condition: chondromalacia-patellae", "condition: chondromalacia")],
+        ["data/claims/orthoregen-runners-knee.yml:8: claim 'ortho-prp-chondromalacia': unknown condition 'chondromalacia': add it to conditions.yml, or use one of its ids"],
     ),
     (
         "unknown condition in a study",
@@ -51,28 +51,28 @@ CASES = [
     ),
     (
         "duplicate claim id",
-        [("data/claims.yml", "id: lombard-stairs-pain", "id: lombard-ten-percent")],
-        ["data/claims.yml:88: claim 'lombard-ten-percent': duplicate id (first used at line 70): make each id unique"],
+        [("data/claims/lombard-pfps-runners.yml", "id: lombard-stairs-pain", "id: lombard-ten-percent")],
+        ["data/claims/lombard-pfps-runners.yml:21: claim 'lombard-ten-percent': duplicate id (first used at line 3): make each id unique"],
     ),
     (
         "missing required field",
-        [("data/claims.yml", "  text: Pain from runner's knee worsens on stairs.\n", "")],
-        ["data/claims.yml:88: claim 'lombard-stairs-pain': missing required field 'text': add it"],
+        [("data/claims/lombard-pfps-runners.yml", "  text: Pain from runner's knee worsens on stairs.\n", "")],
+        ["data/claims/lombard-pfps-runners.yml:21: claim 'lombard-stairs-pain': missing required field 'text': add it"],
     ),
     (
         "relation outside its set",
-        [("data/claims.yml", "relation: contradicts", "relation: refutes")],
-        ["data/claims.yml:21: claim 'ortho-prp-chondromalacia': evidence[1].relation 'refutes' is not allowed: use one of 'supports', 'contradicts', 'mixed', 'inconclusive', 'no-difference-vs-active' or 'background'"],
+        [("data/claims/orthoregen-runners-knee.yml", "relation: contradicts", "relation: refutes")],
+        ["data/claims/orthoregen-runners-knee.yml:22: claim 'ortho-prp-chondromalacia': evidence[1].relation 'refutes' is not allowed: use one of 'supports', 'contradicts', 'mixed', 'inconclusive', 'no-difference-vs-active' or 'background'"],
     ),
     (
         "directness outside its set",
-        [("data/claims.yml", "directness: indirect-population", "directness: indirect")],
-        ["data/claims.yml:22: claim 'ortho-prp-chondromalacia': evidence[1].directness 'indirect' is not allowed: use one of 'direct', 'indirect-population', 'indirect-intervention' or 'indirect-outcome'"],
+        [("data/claims/orthoregen-runners-knee.yml", "directness: indirect-population", "directness: indirect")],
+        ["data/claims/orthoregen-runners-knee.yml:23: claim 'ortho-prp-chondromalacia': evidence[1].directness 'indirect' is not allowed: use one of 'direct', 'indirect-population', 'indirect-intervention' or 'indirect-outcome'"],
     ),
     (
         "claim_type outside its set",
-        [("data/claims.yml", "claim_type: symptom", "claim_type: feeling")],
-        ["data/claims.yml:92: claim 'lombard-stairs-pain': claim_type 'feeling' is not allowed: use one of 'treatment-benefit', 'harm', 'prevention', 'prognosis', 'aetiology', 'mechanism', 'diagnosis', 'epidemiology' or 'symptom'"],
+        [("data/claims/lombard-pfps-runners.yml", "claim_type: symptom", "claim_type: feeling")],
+        ["data/claims/lombard-pfps-runners.yml:25: claim 'lombard-stairs-pain': claim_type 'feeling' is not allowed: use one of 'treatment-benefit', 'harm', 'prevention', 'prognosis', 'aetiology', 'mechanism', 'diagnosis', 'epidemiology' or 'symptom'"],
     ),
     (
         "design outside its set",
@@ -106,87 +106,87 @@ CASES = [
     ),
     (
         "unknown field",
-        [("data/claims.yml", "tags: [training-load]", "tag: [training-load]")],
-        ["data/claims.yml:77: claim 'lombard-ten-percent': unknown field 'tag': remove it or fix its spelling (fields: id, source, quote, text, claim_type, condition, stance, treatments, tags, evidence)"],
+        [("data/claims/lombard-pfps-runners.yml", "tags: [training-load]", "tag: [training-load]")],
+        ["data/claims/lombard-pfps-runners.yml:10: claim 'lombard-ten-percent': unknown field 'tag': remove it or fix its spelling (fields: id, source, quote, text, claim_type, condition, stance, treatments, tags, evidence, evidence_gap)"],
     ),
     (
         "unknown field in an evidence link",
-        [("data/claims.yml", "      relation: contradicts\n      directness: indirect-population\n      finding: PRP", "      relation: contradicts\n      directness: indirect-population\n      findings: PRP")],
+        [("data/claims/orthoregen-runners-knee.yml", "      relation: contradicts\n      directness: indirect-population\n      finding: PRP", "      relation: contradicts\n      directness: indirect-population\n      findings: PRP")],
         [
-            "data/claims.yml:20: claim 'ortho-prp-chondromalacia': missing required field 'evidence[1].finding': add it",
-            "data/claims.yml:23: claim 'ortho-prp-chondromalacia': unknown field 'evidence[1].findings': remove it or fix its spelling (fields: study, relation, directness, cited_by_source, finding, note, tested, comparator, result, outcome, horizon, level, effect)",
+            "data/claims/orthoregen-runners-knee.yml:21: claim 'ortho-prp-chondromalacia': missing required field 'evidence[1].finding': add it",
+            "data/claims/orthoregen-runners-knee.yml:24: claim 'ortho-prp-chondromalacia': unknown field 'evidence[1].findings': remove it or fix its spelling (fields: study, relation, directness, cited_by_source, finding, note, tested, comparator, result, outcome, horizon, level, effect)",
         ],
     ),
     (
         "linked study with no appraisal",
         [("data/studies.yml", "- key: buist2008no", "- key: buist2008no-unused")],
         [
-            "data/claims.yml:79: claim 'lombard-ten-percent': study 'buist2008no' has no appraisal: add an entry with key: buist2008no to studies.yml",
+            "data/claims/lombard-pfps-runners.yml:12: claim 'lombard-ten-percent': study 'buist2008no' has no appraisal: add an entry with key: buist2008no to studies.yml",
             "data/studies.yml:25: study 'buist2008no-unused' is not in references.bib: add the reference there, or fix the citekey",
         ],
     ),
     (
         "treatment listed twice",
-        [("data/claims.yml", "treatments: [ten-percent-rule]", "treatments: [ten-percent-rule, ten-percent-rule]")],
-        ["data/claims.yml:76: claim 'lombard-ten-percent': lists treatment 'ten-percent-rule' twice: remove one"],
+        [("data/claims/lombard-pfps-runners.yml", "treatments: [ten-percent-rule]", "treatments: [ten-percent-rule, ten-percent-rule]")],
+        ["data/claims/lombard-pfps-runners.yml:9: claim 'lombard-ten-percent': lists treatment 'ten-percent-rule' twice: remove one"],
     ),
     (
         "link on a claim with treatments that does not say what was tested",
-        [("data/claims.yml", "      tested: [prp]\n      comparator: none\n      result: benefit\n", "")],
-        ["data/claims.yml:59: claim 'ortho-prp-safe-akp': evidence[0] (chalidis2025role): say which of the claim's treatments the study tested, e.g. tested: [prp] (tested: [] if it tested none of them)"],
+        [("data/claims/orthoregen-runners-knee.yml", "      tested: [prp]\n      comparator: none\n      result: benefit\n", "")],
+        ["data/claims/orthoregen-runners-knee.yml:60: claim 'ortho-prp-safe-akp': evidence[0] (chalidis2025role): say which of the claim's treatments the study tested, e.g. tested: [prp] (tested: [] if it tested none of them)"],
     ),
     (
         "tested treatment the claim does not name",
-        [("data/claims.yml", "      tested: [prolotherapy]", "      tested: [knee-brace]")],
-        ["data/claims.yml:45: claim 'ortho-regenerative-relieves-pfps': evidence[0] (uslu2024dextrose): tested treatment 'knee-brace' is not one the claim names: use one of prp, prolotherapy"],
+        [("data/claims/orthoregen-runners-knee.yml", "      tested: [prolotherapy]", "      tested: [knee-brace]")],
+        ["data/claims/orthoregen-runners-knee.yml:46: claim 'ortho-regenerative-relieves-pfps': evidence[0] (uslu2024dextrose): tested treatment 'knee-brace' is not one the claim names: use one of prp, prolotherapy"],
     ),
     (
         "tested treatment without comparator and result",
-        [("data/claims.yml", "      comparator: none\n      result: benefit\n", "")],
+        [("data/claims/orthoregen-runners-knee.yml", "      comparator: none\n      result: benefit\n", "")],
         [
-            "data/claims.yml:59: claim 'ortho-prp-safe-akp': evidence[0] (chalidis2025role): missing comparator for a study that tested a treatment: add one of placebo-sham, no-treatment, usual-care, education, active-treatment, none",
-            "data/claims.yml:59: claim 'ortho-prp-safe-akp': evidence[0] (chalidis2025role): missing result for a study that tested a treatment: add one of benefit, no-benefit, harm, inconclusive, no-difference-vs-active",
+            "data/claims/orthoregen-runners-knee.yml:60: claim 'ortho-prp-safe-akp': evidence[0] (chalidis2025role): missing comparator for a study that tested a treatment: add one of placebo-sham, no-treatment, usual-care, education, active-treatment, none",
+            "data/claims/orthoregen-runners-knee.yml:60: claim 'ortho-prp-safe-akp': evidence[0] (chalidis2025role): missing result for a study that tested a treatment: add one of benefit, no-benefit, harm, inconclusive, no-difference-vs-active",
         ],
     ),
     (
         "no benefit against another active treatment",
-        [("data/claims.yml", "      result: no-difference-vs-active\n      outcome: pain", "      result: no-benefit\n      outcome: pain")],
-        ["data/claims.yml:47: claim 'ortho-regenerative-relieves-pfps': evidence[0] (uslu2024dextrose): a trial against another active treatment cannot show that the treatment does nothing: use result no-difference-vs-active"],
+        [("data/claims/orthoregen-runners-knee.yml", "      result: no-difference-vs-active\n      outcome: pain", "      result: no-benefit\n      outcome: pain")],
+        ["data/claims/orthoregen-runners-knee.yml:48: claim 'ortho-regenerative-relieves-pfps': evidence[0] (uslu2024dextrose): a trial against another active treatment cannot show that the treatment does nothing: use result no-difference-vs-active"],
     ),
     (
         "contradicts on a trial against another active treatment",
-        [("data/claims.yml", "    - study: uslu2024dextrose\n      relation: supports", "    - study: uslu2024dextrose\n      relation: contradicts")],
-        ["data/claims.yml:41: claim 'ortho-regenerative-relieves-pfps': evidence[0] (uslu2024dextrose): doing no better than another active treatment does not contradict a claim that it helps: use relation no-difference-vs-active"],
+        [("data/claims/orthoregen-runners-knee.yml", "    - study: uslu2024dextrose\n      relation: supports", "    - study: uslu2024dextrose\n      relation: contradicts")],
+        ["data/claims/orthoregen-runners-knee.yml:42: claim 'ortho-regenerative-relieves-pfps': evidence[0] (uslu2024dextrose): doing no better than another active treatment does not contradict a claim that it helps: use relation no-difference-vs-active"],
     ),
     (
         "no difference from an active treatment, against a placebo",
-        [("data/claims.yml", "      comparator: active-treatment\n      result: no-difference-vs-active\n      outcome: pain", "      comparator: placebo-sham\n      result: no-difference-vs-active\n      outcome: pain")],
-        ["data/claims.yml:46: claim 'ortho-regenerative-relieves-pfps': evidence[0] (uslu2024dextrose): no-difference-vs-active needs an active comparator: use one of usual-care, education, active-treatment, or another result"],
+        [("data/claims/orthoregen-runners-knee.yml", "      comparator: active-treatment\n      result: no-difference-vs-active\n      outcome: pain", "      comparator: placebo-sham\n      result: no-difference-vs-active\n      outcome: pain")],
+        ["data/claims/orthoregen-runners-knee.yml:47: claim 'ortho-regenerative-relieves-pfps': evidence[0] (uslu2024dextrose): no-difference-vs-active needs an active comparator: use one of usual-care, education, active-treatment, or another result"],
     ),
     (
         "comparator on a link whose study tested nothing",
-        [("data/claims.yml", "      tested: [prp]\n      comparator: none\n      result: inconclusive", "      tested: []\n      comparator: none\n      result: inconclusive")],
+        [("data/claims/orthoregen-runners-knee.yml", "      tested: [prp]\n      comparator: none\n      result: inconclusive", "      tested: []\n      comparator: none\n      result: inconclusive")],
         [
-            "data/claims.yml:17: claim 'ortho-prp-chondromalacia': evidence[0] (katz2024advanced): comparator is only for a study that tested a treatment: remove it, or fill tested",
-            "data/claims.yml:18: claim 'ortho-prp-chondromalacia': evidence[0] (katz2024advanced): result is only for a study that tested a treatment: remove it, or fill tested",
+            "data/claims/orthoregen-runners-knee.yml:18: claim 'ortho-prp-chondromalacia': evidence[0] (katz2024advanced): comparator is only for a study that tested a treatment: remove it, or fill tested",
+            "data/claims/orthoregen-runners-knee.yml:19: claim 'ortho-prp-chondromalacia': evidence[0] (katz2024advanced): result is only for a study that tested a treatment: remove it, or fill tested",
         ],
     ),
     (
         "effect whose record is not a web address",
-        [("data/claims.yml", 'verified_at: "https://example.org/fixture"', 'verified_at: "javascript:alert(1)"')],
-        ["data/claims.yml:30: claim 'ortho-prp-chondromalacia': evidence[1].effect.verified_at 'javascript:alert(1)' is not a web address: "
+        [("data/claims/orthoregen-runners-knee.yml", 'verified_at: "https://example.org/fixture"', 'verified_at: "javascript:alert(1)"')],
+        ["data/claims/orthoregen-runners-knee.yml:31: claim 'ortho-prp-chondromalacia': evidence[1].effect.verified_at 'javascript:alert(1)' is not a web address: "
          "give the https:// address of the record the numbers come from"],
     ),
     (
         "effect with half a confidence interval",
-        [("data/claims.yml", "ci_low: -0.8, ci_high: 0.6,", "ci_low: -0.8,")],
-        ["data/claims.yml:30: claim 'ortho-prp-chondromalacia': evidence[1] (bennell2021effect): a confidence interval needs both "
+        [("data/claims/orthoregen-runners-knee.yml", "ci_low: -0.8, ci_high: 0.6,", "ci_low: -0.8,")],
+        ["data/claims/orthoregen-runners-knee.yml:31: claim 'ortho-prp-chondromalacia': evidence[1] (bennell2021effect): a confidence interval needs both "
          "ci_low and ci_high: add the missing one from the record, or leave both out"],
     ),
     (
         "effect whose interval is upside down",
-        [("data/claims.yml", "ci_low: -0.8, ci_high: 0.6,", "ci_low: 0.6, ci_high: -0.8,")],
-        ["data/claims.yml:30: claim 'ortho-prp-chondromalacia': evidence[1] (bennell2021effect): ci_low 0.6 is above ci_high -0.8: check the record"],
+        [("data/claims/orthoregen-runners-knee.yml", "ci_low: -0.8, ci_high: 0.6,", "ci_low: 0.6, ci_high: -0.8,")],
+        ["data/claims/orthoregen-runners-knee.yml:31: claim 'ortho-prp-chondromalacia': evidence[1] (bennell2021effect): ci_low 0.6 is above ci_high -0.8: check the record"],
     ),
     (
         "YAML syntax error",
@@ -233,25 +233,25 @@ def test_entry_that_is_not_a_mapping(kb):
 
 
 def test_data_option_must_be_a_folder(kb):
-    result = check("--data", "data/claims.yml")
+    result = check("--data", "data/studies.yml")
     assert result.exit_code == 2
-    assert "Directory 'data/claims.yml' is a file." in result.output
+    assert "Directory 'data/studies.yml' is a file." in result.output
 
 
 def test_all_problems_are_reported_in_one_run(kb):
-    edit("data/claims.yml", "study: buist2008no", "study: buist2008")
+    edit("data/claims/lombard-pfps-runners.yml", "study: buist2008no", "study: buist2008")
     edit("data/treatments.yml", "name: The 10% rule", "name: [The 10% rule")
     Path("data/conditions.yml").write_bytes(b"- id: pfps\n  name: Caf\xe9\n")
     result = check()
     assert result.exit_code == 1
     assert [line.split(":")[0] for line in result.output.splitlines()] == [
-        "data/claims.yml", "data/conditions.yml", "data/treatments.yml", "3 problems found; nothing was written."
+        "data/claims/lombard-pfps-runners.yml", "data/conditions.yml", "data/treatments.yml", "3 problems found; nothing was written."
     ]
 
 
 def test_odd_but_valid_input_is_accepted(kb):
     """A BOM, Windows line endings and trailing spaces are what editors write: not errors."""
-    for path in ["references.bib", "data/claims.yml"]:
+    for path in ["references.bib", "data/claims/orthoregen-runners-knee.yml", "data/claims/lombard-pfps-runners.yml"]:
         file = Path(path)
         text = file.read_text(encoding="utf-8").replace("\n", "  \r\n")
         file.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))

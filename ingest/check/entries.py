@@ -22,10 +22,13 @@ class Checked:
 
     record: BaseModel
     entry: Entry
+    path: Path  # the file it came from: claims come from one file per source
 
 
-def check_entries(path: Path, entries: list, model_name: str, id_field: str, problems: list) -> list[Checked]:
-    """Validate each YAML entry against its model; report bad fields and duplicate ids."""
+def check_entries(path: Path, entries: list, model_name: str, id_field: str, problems: list,
+                  first_used: dict | None = None) -> list[Checked]:
+    """Validate each YAML entry against its model; report bad fields and duplicate ids. Ids are
+    unique within the file, or across files when they share `first_used` (id -> (path, line))."""
     if not entries:
         return []  # pydantic and the models load only when there is something to check
     from pydantic import ValidationError
@@ -34,7 +37,7 @@ def check_entries(path: Path, entries: list, model_name: str, id_field: str, pro
     from ingest.check.wording import explain
 
     model = getattr(models, model_name)
-    checked, first_line_of = [], {}
+    checked, first_used = [], {} if first_used is None else first_used
     for index, entry in enumerate(entries):
         if not isinstance(entry, Entry):
             line = entries.item_lines[index] if isinstance(entries, Items) else None
@@ -47,12 +50,14 @@ def check_entries(path: Path, entries: list, model_name: str, id_field: str, pro
             problems += [Problem(str(path), entry.line_of(e["loc"]), f"{label}: {explain(e, model)}") for e in error.errors()]
             continue
         identity = getattr(record, id_field)
-        if identity in first_line_of:
-            message = f"{label}: duplicate {id_field} (first used at line {first_line_of[identity]}): make each {id_field} unique"
+        if identity in first_used:
+            first_path, first_line = first_used[identity]
+            where = f"line {first_line}" if first_path == path else f"{first_path}:{first_line}"
+            message = f"{label}: duplicate {id_field} (first used at {where}): make each {id_field} unique"
             problems.append(Problem(str(path), entry.line_of((id_field,)), message))
             continue
-        first_line_of[identity] = entry.line
-        checked.append(Checked(record, entry))
+        first_used[identity] = (path, entry.line)
+        checked.append(Checked(record, entry, path))
     return checked
 
 

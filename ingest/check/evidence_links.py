@@ -19,6 +19,9 @@ def link_problems(claim: Claim, treatments_known: bool = True) -> list[tuple[tup
     """(field path, message) for each rule an evidence link of the claim breaks. While the claim
     names an unknown treatment, that mistake is reported alone, not again by every `tested`."""
     found = []
+    if claim.evidence_gap and any(link.relation != "background" for link in claim.evidence):
+        found.append((("evidence_gap",), "has evidence_gap but also studies that bear on it: remove evidence_gap, "
+                                         "or make the links background"))
     seen = set()
     for index, link in enumerate(claim.evidence):
         identity = (link.study, link.outcome, link.horizon)

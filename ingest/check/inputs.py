@@ -25,8 +25,11 @@ DATA_FILES = {
     "conditions.yml": ("Condition", "id"),
     "treatments.yml": ("Treatment", "id"),
     "studies.yml": ("Study", "key"),
-    "claims.yml": ("Claim", "id"),
 }
+# Claims: one file per source article, data/claims/<source id>.yml, read one file at a time. The
+# single data/claims.yml of earlier versions is still read, with a warning saying how to split it.
+CLAIMS_FOLDER = "claims"
+SINGLE_CLAIMS_FILE = "claims.yml"
 # Read when present: a knowledge base needs no certainty judgements to build.
 OPTIONAL_DATA_FILES = {
     "certainty.yml": ("Certainty", "key"),
@@ -65,6 +68,7 @@ def read_inputs(bib_path: Path, data_dir: Path) -> Inputs:
         entries = _collect(problems, read_yaml_list, path)
         checked[name] = check_entries(path, entries or [], model_name, id_field, problems)
         known[name] = None if entries is None else {e.get(id_field) for e in entries if isinstance(e, Entry)}
+    checked["claims"], warnings = _read_claims(data_dir, [c.record.id for c in checked["sources.yml"]], problems)
     source_texts = read_source_texts(data_dir, checked["sources.yml"], problems)
     problems += cross_file_problems(bib_path, data_dir, references, checked, known, source_texts)
     if problems:
@@ -74,15 +78,54 @@ def read_inputs(bib_path: Path, data_dir: Path) -> Inputs:
     return Inputs(
         source_texts=source_texts,
         enrichment=enrichment,
-        warnings=reading_warnings(bib_path, references) + enrichment_warnings(bib_path, references, enrichment, cache_warnings),
+        warnings=warnings + reading_warnings(bib_path, references) + enrichment_warnings(bib_path, references, enrichment, cache_warnings),
         references=references,
         sources=records["sources.yml"],
         conditions=records["conditions.yml"],
         treatments=records["treatments.yml"],
         studies=records["studies.yml"],
-        claims=records["claims.yml"],
+        claims=records["claims"],
         certainty=records.get("certainty.yml", []),
     )
+
+
+def claim_files(data_dir: Path, source_order: list[str] = ()) -> list[Path]:
+    """The files claims are read from: data/claims.yml if it is still there, then data/claims/*.yml
+    in the order of their sources in sources.yml (the order claims are listed in)."""
+    folder = data_dir / CLAIMS_FOLDER
+    position = {source: index for index, source in enumerate(source_order)}
+    files = sorted(folder.glob("*.yml"), key=lambda path: (position.get(path.stem, len(position)), path.name)) if folder.is_dir() else []
+    single = data_dir / SINGLE_CLAIMS_FILE
+    return [single, *files] if single.exists() else files
+
+
+def _read_claims(data_dir: Path, source_order: list[str], problems: list[Problem]) -> tuple[list, list[Problem]]:
+    """Every claim file's claims, checked file by file (ids unique across them), and warnings."""
+    files, warnings = claim_files(data_dir, source_order), []
+    if not files and not (data_dir / CLAIMS_FOLDER).is_dir():
+        problems.append(Problem(str(data_dir / CLAIMS_FOLDER), None, "folder not found: create it, with one file of claims "
+                                "per source article (python -m ingest new-claim writes them)"))
+    if (data_dir / SINGLE_CLAIMS_FILE).exists():
+        warnings.append(Problem(str(data_dir / SINGLE_CLAIMS_FILE), None, "warning: all claims are in one file: "
+                                "run `python -m ingest split-claims` to move them to data/claims/<source>.yml, one file per article"))
+    claims, first_used = [], {}
+    for path in files:
+        entries = _collect(problems, read_yaml_list, path)
+        checked = check_entries(path, entries or [], "Claim", "id", problems, first_used)
+        if path.parent.name == CLAIMS_FOLDER:  # (a claim whose source is unknown is reported as such, not as misplaced)
+            problems += misplaced_claims(path, [c for c in checked if c.record.source in source_order])
+        claims += checked
+    return claims, warnings
+
+
+def misplaced_claims(path: Path, claims: list) -> list[Problem]:
+    """A file of data/claims/ holds the claims of the source it is named after."""
+    return [
+        Problem(str(path), c.entry.line_of(("source",)),
+                f"claim '{c.record.id}' is from source '{c.record.source}', but this file holds the claims of "
+                f"'{path.stem}': move it to {CLAIMS_FOLDER}/{c.record.source}.yml, or fix its source")
+        for c in claims if c.record.source != path.stem
+    ]
 
 
 def reading_warnings(bib_path: Path, references: list[Reference]) -> list[Problem]:

@@ -27,11 +27,11 @@ def cross_file_problems(bib_path: Path, data_dir: Path, references: list[Referen
     bib = {reference.key: reference for reference in references}
     problems = []
     problems += _study_problems(data_dir / "studies.yml", checked["studies.yml"], known)
-    problems += _claim_problems(data_dir / "claims.yml", checked["claims.yml"], known)
-    problems += _quote_problems(data_dir, source_texts, checked["claims.yml"])
+    problems += _claim_problems(checked["claims"], known)
+    problems += _quote_problems(source_texts, checked["claims"])
     problems += _certainty_problems(data_dir / "certainty.yml", checked.get("certainty.yml", []), known)
     used = {c.record.key for c in checked["studies.yml"]}
-    used |= {link.study for c in checked["claims.yml"] for link in c.record.evidence}
+    used |= {link.study for c in checked["claims"] for link in c.record.evidence}
     problems += _reference_problems(bib_path, [bib[key] for key in sorted(used) if key in bib])
     return problems
 
@@ -54,12 +54,12 @@ def _study_problems(path: Path, studies: list[Checked], known: dict) -> list[Pro
     return problems
 
 
-def _claim_problems(path: Path, claims: list[Checked], known: dict) -> list[Problem]:
+def _claim_problems(claims: list[Checked], known: dict) -> list[Problem]:
     problems = []
     for checked in claims:
         claim, entry = checked.record, checked.entry
         problems += [
-            Problem(str(path), entry.line_of(loc), f"claim '{claim.id}': {message}")
+            Problem(str(checked.path), entry.line_of(loc), f"claim '{claim.id}': {message}")
             for loc, message in _claim_reference_problems(claim, known)
         ]
     return problems
@@ -130,14 +130,14 @@ def _inside(folder: Path, path: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def _quote_problems(data_dir: Path, texts: dict[str, str], claims: list[Checked]) -> list[Problem]:
+def _quote_problems(texts: dict[str, str], claims: list[Checked]) -> list[Problem]:
     """Each claim's quote must appear verbatim (whitespace aside) in its source's text file."""
     normalised = {source_id: normalise_space(text) for source_id, text in texts.items()}
     problems = []
-    for claim, entry in ((c.record, c.entry) for c in claims):
+    for claim, entry, path in ((c.record, c.entry, c.path) for c in claims):
         if claim.source in normalised and normalise_space(claim.quote) not in normalised[claim.source]:
             message = f"claim '{claim.id}': quote is not in the source's text file: copy it exactly from the article"
-            problems.append(Problem(str(data_dir / "claims.yml"), entry.line_of(("quote",)), message))
+            problems.append(Problem(str(path), entry.line_of(("quote",)), message))
     return problems
 
 

@@ -114,6 +114,9 @@ class Claim(Strict):
     treatments: list[Slug] = []
     tags: list[Text] = []
     evidence: list[EvidenceLink] = []
+    # For a claim no study in the knowledge base answers: what kind of study would, said so that
+    # "no evidence" reads as a gap someone looked at, not a claim nobody checked.
+    evidence_gap: Text | None = None
 
 
 class Rating(Strict):

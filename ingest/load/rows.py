@@ -160,6 +160,7 @@ def claim_row(claim, position: int) -> dict:
         "claim_type": claim.claim_type,
         "condition_id": claim.condition,
         "stance": claim.stance,
+        "evidence_gap": claim.evidence_gap,
     }
 
 

@@ -28,7 +28,7 @@ TABLES = {
     ),
     "claims": (
         {"id": str, "source_id": str, "position": int, "quote": str, "text": str, "claim_type": str,
-         "condition_id": str, "stance": str},
+         "condition_id": str, "stance": str, "evidence_gap": str},
         "id", [("source_id", "sources", "id"), ("condition_id", "conditions", "id")],
     ),
     "claim_treatments": (

@@ -128,7 +128,7 @@ async def claim_page(datasette, request):
     db = await knowledge_base(datasette)
     claim_id = request.url_vars["claim_id"]
     claim = await _one(db, """
-        select v.*, c.quote, s.id as source_id, s.title as source_title, s.author as source_author,
+        select v.*, c.quote, c.evidence_gap, s.id as source_id, s.title as source_title, s.author as source_author,
           s.publisher as source_publisher, s.published as source_published, s.kind as source_kind,
           s.url as source_url, s.conflict_of_interest, s.text as source_text
         from claim_verdicts v join claims c on c.id = v.claim_id join sources s on s.id = c.source_id
