@@ -67,9 +67,9 @@ def two_knowledge_bases(tmp_path):
     return tmp_path
 
 
-def expected_snapshots(root: Path) -> dict[str, set[str]]:
-    """What each page says when serving build a, and when serving build b."""
-    answers: dict[str, set[str]] = {path: set() for path in LOAD_PATHS}
+def expected_snapshots(root: Path) -> dict[str, dict[str, str]]:
+    """What each page says when serving build a, and when serving build b: {path: {snapshot: "a" or "b"}}."""
+    answers: dict[str, dict[str, str]] = {path: {} for path in LOAD_PATHS}
     for source in ("a", "b"):
         db = root / f"only-{source}" / "evidence.db"
         db.parent.mkdir()
@@ -79,14 +79,26 @@ def expected_snapshots(root: Path) -> dict[str, set[str]]:
             for path in LOAD_PATHS:
                 status, body = fetch(url + path)
                 assert status == 200
-                answers[path].add(snapshot(body))
+                answers[path][snapshot(body)] = source
         finally:
             stop(process)
     assert all(len(bodies) == 2 for bodies in answers.values()), "the two builds must differ on every page"
     return answers
 
 
+def served_by(expected: dict, path: str, status: int, body: str) -> str:
+    """Which build answered: "a", "b", "failed" (not 200) or "mixed" (neither build says this)."""
+    return "failed" if status != 200 else expected[path].get(snapshot(body), "mixed")
+
+
+def serving_links(root: Path) -> list[str]:
+    return sorted(path.name for path in root.glob(".evidence.db.serving.*"))
+
+
 def test_serving_while_rebuilding_ten_times(two_knowledge_bases):
+    """Four clients load the server while the database is rebuilt ten times, a and b in turn. Every
+    response is one build, whole; and a request sent after a build finished and before the next one
+    started is answered from that build: old until the switch, new after it, with no restart."""
     root = two_knowledge_bases
     expected = expected_snapshots(root)
     db = root / "evidence.db"
@@ -99,33 +111,79 @@ def test_serving_while_rebuilding_ten_times(two_knowledge_bases):
             if done.is_set():
                 return
             path = LOAD_PATHS[(worker + request) % len(LOAD_PATHS)]
-            responses.append((path, *fetch(url + path)))
+            sent = time.monotonic()
+            responses.append((sent, path, served_by(expected, path, *fetch(url + path))))
 
     workers = [threading.Thread(target=load, args=(worker,)) for worker in range(4)]
+    builds = []  # (source, started, finished)
     try:
         for worker in workers:
             worker.start()
-        builds = [ingest_build(root, "b" if i % 2 == 0 else "a", db) for i in range(10)]
+        for i in range(10):
+            source, started = "b" if i % 2 == 0 else "a", time.monotonic()
+            assert ingest_build(root, source, db).returncode == 0
+            builds.append((source, started, time.monotonic()))
     finally:
         done.set()
         for worker in workers:
             worker.join(timeout=30)
         stop(process)
 
-    assert [build.returncode for build in builds] == [0] * 10
-    failed = [(path, status) for path, status, _ in responses if status != 200]
-    mixed = [path for path, status, body in responses if status == 200 and snapshot(body) not in expected[path]]
-    print(f"\n{len(responses)} requests served during 10 rebuilds; {len(failed)} failed; {len(mixed)} mixed")
+    served = [answer for _, _, answer in responses]
+    # between two builds only one build is on disk: a request sent then must be answered from it
+    windows = [(source, finished, next_started) for (source, _, finished), (_, next_started, _) in zip(builds, builds[1:] + [(None, float("inf"), None)], strict=True)]
+    late = [(source, answer) for sent, _, answer in responses for source, opened, closed in windows
+            if opened <= sent < closed and answer != source]
+    print(f"\n{len(responses)} requests served during 10 rebuilds: {served.count('a')} a, {served.count('b')} b, "
+          f"{served.count('failed')} failed, {served.count('mixed')} mixed, {len(late)} from a build already replaced")
     assert len(responses) >= 100
-    assert failed == []
-    assert mixed == []
-    # A restarted server serves the last build (b, after ten alternating builds starting with b: a).
+    assert served.count("failed") == 0
+    assert served.count("mixed") == 0
+    assert late == []
+    assert serving_links(root) == []  # the server removed its links when it stopped
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["cold server", "warm server"])
+def test_after_a_rebuild_every_request_gets_the_new_build(two_knowledge_bases, warm):
+    """As measured in the issue: a server that answered one request (cold) or has had every SQL thread
+    busy (warm), a rebuild, then 40 requests from 8 clients at once. Datasette alone answered 23 of
+    them from the old build: the threads that had opened their connection before the rename."""
+    root = two_knowledge_bases
+    expected = expected_snapshots(root)
+    db = root / "evidence.db"
+    assert ingest_build(root, "a", db).returncode == 0
     process, url = start_datasette(db)
     try:
-        assert snapshot(fetch(url + LOAD_PATHS[0])[1]) in expected[LOAD_PATHS[0]]
-        assert json.loads(fetch(url + "/evidence/claims.json?_size=max")[1])["filtered_table_rows_count"] == 7
+        path = LOAD_PATHS[0]
+        assert served_by(expected, path, *fetch(url + path)) == "a"
+        if warm:
+            assert set(eight_clients(url, expected, 40)) == {"a"}
+        assert ingest_build(root, "b", db).returncode == 0
+        answers = eight_clients(url, expected, 40)
+        links = serving_links(root)
     finally:
         stop(process)
+    assert answers == ["b"] * 40
+    assert len(links) == 1  # the old build's link is gone once no request uses it
+
+
+def eight_clients(url: str, expected: dict, requests: int) -> list[str]:
+    """Which build answered each of `requests` requests, sent by 8 clients at once."""
+    answers, lock = [], threading.Lock()
+
+    def client(number: int):
+        for request in range(number, requests, 8):
+            path = LOAD_PATHS[request % len(LOAD_PATHS)]
+            answer = served_by(expected, path, *fetch(url + path))
+            with lock:
+                answers.append(answer)
+
+    clients = [threading.Thread(target=client, args=(number,)) for number in range(8)]
+    for thread in clients:
+        thread.start()
+    for thread in clients:
+        thread.join(timeout=60)
+    return answers
 
 
 # A build that kills itself (SIGKILL: no clean-up runs) at a chosen moment, by wrapping the function

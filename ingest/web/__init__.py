@@ -14,11 +14,9 @@ point in pyproject.toml; Datasette serves templates/ and static/ beside this fil
 """
 
 import asyncio
-import contextlib
 import functools
 import json
 import re
-import threading
 import urllib.parse
 
 import jinja2
@@ -28,7 +26,7 @@ from markupsafe import Markup, escape
 
 from ingest.export import cite
 from ingest.export.cite import doi_url
-from ingest.web import id_hints, limits, pages, search
+from ingest.web import id_hints, limits, live, pages, search
 
 CONTENT_TYPES = {
     "md": "text/markdown; charset=utf-8",
@@ -157,25 +155,13 @@ def prepare_connection(conn):
 
 @hookimpl
 def startup(datasette):
-    """Open every SQL thread's connection now, all to the same file. Threads otherwise open theirs on
-    first use, and after `make ingest` replaced evidence.db a late thread would serve the new build
-    while the others serve the old one: one page could mix the two."""
-
-    async def open_connections():
-        threads = datasette.setting("num_sql_threads")
-        for db in datasette.databases.values():
-            if threads and not db.is_memory:
-                meet = functools.partial(_meet, threading.Barrier(threads))
-                await asyncio.gather(*(db.execute_fn(meet) for _ in range(threads)))
-
-    return open_connections
+    """Serve the latest build of each database file, each request from one build (live.py)."""
+    live.serve_live(datasette)
 
 
-def _meet(barrier: threading.Barrier, conn) -> None:
-    """Hold this SQL thread until every other one is running too (so each has opened its connection).
-    If fewer start than expected, those that did have their connection."""
-    with contextlib.suppress(threading.BrokenBarrierError):
-        barrier.wait(timeout=30)
+@hookimpl
+def asgi_wrapper(datasette):
+    return functools.partial(live.pin_builds, datasette)
 
 
 # Datasette's own templates, mended where its pages fail WCAG: each (what is there, what it becomes).
