@@ -10,6 +10,9 @@ from click.testing import CliRunner
 
 from ingest.cli import cli
 
+# The fixture's citekeys and conditions, in file order: few enough that messages list them all.
+KEYS = "katz2024advanced, uslu2024dextrose, chalidis2025role, smith2015knee, buist2008no, bennell2021effect, hossain2011foot"
+CONDITIONS = "pfps, chondromalacia-patellae, anterior-knee-pain, knee-osteoarthritis, distal-semimembranosus-tendinopathy, running-injuries"
 
 def edit(path: str, old: str, new: str, count: int = 1) -> None:
     """Replace the first `count` occurrences of old in a file of the working copy (old must be there)."""
@@ -27,27 +30,32 @@ CASES = [
     (
         "unknown citekey in a claim",
         [("data/claims/lombard-pfps-runners.yml", "study: buist2008no", "study: buist2008")],
-        ["data/claims/lombard-pfps-runners.yml:12: claim 'lombard-ten-percent': unknown citekey 'buist2008': add the reference to references.bib, or fix the key"],
+        ["data/claims/lombard-pfps-runners.yml:12: claim 'lombard-ten-percent': unknown citekey 'buist2008': did you mean 'buist2008no' "
+         "(No effect of a graded training program on the ...)? If not, add the reference to references.bib, or use one of its keys: " + KEYS],
     ),
     (
         "unknown source",
         [("data/claims/lombard-pfps-runners.yml", "source: lombard-pfps-runners", "source: lombard")],
-        ["data/claims/lombard-pfps-runners.yml:4: claim 'lombard-ten-percent': unknown source 'lombard': add it to sources.yml, or use one of its ids"],
+        ["data/claims/lombard-pfps-runners.yml:4: claim 'lombard-ten-percent': unknown source 'lombard': did you mean 'lombard-pfps-runners' "
+         "(Understanding and Overcoming Patellofemoral Pain ...)? If not, add it to sources.yml, or use one of its ids: orthoregen-runners-knee, lombard-pfps-runners"],
     ),
     (
         "unknown treatment",
         [("data/claims/lombard-pfps-runners.yml", "treatments: [ten-percent-rule]", "treatments: [ten-percent]")],
-        ["data/claims/lombard-pfps-runners.yml:9: claim 'lombard-ten-percent': unknown treatment 'ten-percent': add it to treatments.yml, or use one of its ids"],
+        ["data/claims/lombard-pfps-runners.yml:9: claim 'lombard-ten-percent': unknown treatment 'ten-percent': did you mean 'ten-percent-rule' (The 10% rule)? "
+         "If not, add it to treatments.yml, or use one of its ids: prp, prolotherapy, ten-percent-rule, knee-brace"],
     ),
     (
         "unknown condition in a claim",
         [("data/claims/orthoregen-runners-knee.yml", "condition: chondromalacia-patellae", "condition: chondromalacia")],
-        ["data/claims/orthoregen-runners-knee.yml:8: claim 'ortho-prp-chondromalacia': unknown condition 'chondromalacia': add it to conditions.yml, or use one of its ids"],
+        ["data/claims/orthoregen-runners-knee.yml:8: claim 'ortho-prp-chondromalacia': unknown condition 'chondromalacia': did you mean 'chondromalacia-patellae'? "
+         "If not, add it to conditions.yml, or use one of its ids: " + CONDITIONS],
     ),
     (
         "unknown condition in a study",
         [("data/studies.yml", "condition: running-injuries", "condition: running")],
-        ["data/studies.yml:29: study 'buist2008no': unknown condition 'running': add it to conditions.yml, or use one of its ids"],
+        ["data/studies.yml:29: study 'buist2008no': unknown condition 'running': did you mean 'running-injuries' (Running-related injuries)? "
+         "If not, add it to conditions.yml, or use one of its ids: " + CONDITIONS],
     ),
     (
         "duplicate claim id",
@@ -122,7 +130,8 @@ CASES = [
         [("data/studies.yml", "- key: buist2008no", "- key: buist2008no-unused")],
         [
             "data/claims/lombard-pfps-runners.yml:12: claim 'lombard-ten-percent': study 'buist2008no' has no appraisal: add an entry with key: buist2008no to studies.yml",
-            "data/studies.yml:25: study 'buist2008no-unused' is not in references.bib: add the reference there, or fix the citekey",
+            "data/studies.yml:25: study 'buist2008no-unused' is not in references.bib: did you mean 'buist2008no' "
+            "(No effect of a graded training program on the ...)? If not, add the reference there, or use one of its keys: " + KEYS,
         ],
     ),
     (

@@ -54,8 +54,36 @@ def test_anchors_and_merge_keys_are_plain_data(tmp_path):
      [(1, "YAML tag not allowed (could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'): remove the tag; only plain values, lists and mappings are read")]),
     ("- id: a\n  text: \"unclosed\n- id: b\n",
      [(2, "YAML syntax error: while scanning a quoted scalar here, found unexpected end of stream at line 4; fix the YAML")]),
-    ("- id: a\n   text: b\n", [(2, "YAML syntax error: mapping values are not allowed here; fix the YAML at this line")]),
+    ("- id: a\n   text: b\n", [(2, "indentation: 'text:' at column 4 does not line up with 'id:' at line 1 (column 3): "
+                                  "indent it like the other fields of the same entry")]),
     ("- ? [a, b]\n  : c\n", [(1, "a key must be a plain name, not a list or mapping: write 'name: value'")]),
 ])
 def test_refused_yaml(tmp_path, text, expected):
     assert problems(tmp_path, text) == expected
+
+
+CLAIM = "- id: a\n  evidence:\n    - study: x\n      relation: supports\n      finding: y\n"
+
+
+@pytest.mark.parametrize("text, expected", [
+    (CLAIM.replace("      relation:", "     relation:"),  # one space short
+     (4, "indentation: 'relation:' at column 6 does not line up with 'study:' at line 3 (column 7): indent it like the other fields of the same entry")),
+    (CLAIM.replace("      relation:", "       relation:"),  # one space too far: YAML reads it as more of the value above
+     (4, "indentation: 'relation:' at column 8 does not line up with 'study:' at line 3 (column 7): indent it like the other fields of the same entry")),
+    (CLAIM.replace("      finding:", "     finding:"),  # short after a field that is not the item's first
+     (5, "indentation: 'finding:' at column 6 does not line up with 'relation:' at line 4 (column 7): indent it like the other fields of the same entry")),
+    (CLAIM + "   - study: z\n      relation: supports\n",  # a list item one space short
+     (6, "indentation: '- study:' at column 4 does not line up with '- study:' at line 3 (column 5): indent it like the other items of the same list")),
+    (CLAIM + "     - study: z\n       relation: supports\n",  # a list item one space too far
+     (6, "indentation: '- study:' at column 6 does not line up with '- study:' at line 3 (column 5): indent it like the other items of the same list")),
+    (CLAIM + "   text: t\n",  # a claim's field after its evidence, one space too far
+     (6, "indentation: 'text:' at column 4 does not line up with 'evidence:' at line 2 (column 3): indent it like the other fields of the same entry")),
+    ("- id: a\n  treatments:\n    - prp\n   - prolotherapy\n",  # an item of a list of ids
+     (4, "indentation: '- prolotherapy' at column 4 does not line up with '- prp' at line 3 (column 5): indent it like the other items of the same list")),
+    ("- id: a\n  quote: Note: rest helps\n",
+     (2, "the value of 'quote:' holds ': ' (column 14), which YAML reads as the start of a field: put the whole value in double quotes")),
+    ("- id: a\n\tsource: s\n", (2, "a tab at line 2, column 1: YAML indents with spaces only: replace the tab with spaces")),
+    ("- id: a\n  evidence:\n    - study: x\n  \t  relation: s\n", (4, "a tab at line 4, column 3: YAML indents with spaces only: replace the tab with spaces")),
+])
+def test_layout_mistakes_say_what_to_fix(tmp_path, text, expected):
+    assert problems(tmp_path, text) == [expected]

@@ -34,7 +34,7 @@ def check_entries(path: Path, entries: list, model_name: str, id_field: str, pro
     from pydantic import ValidationError
 
     from ingest.check import models
-    from ingest.check.wording import explain
+    from ingest.check.wording import explain_all
 
     model = getattr(models, model_name)
     checked, first_used = [], {} if first_used is None else first_used
@@ -47,7 +47,8 @@ def check_entries(path: Path, entries: list, model_name: str, id_field: str, pro
         try:
             record = model.model_validate(entry)
         except ValidationError as error:
-            problems += [Problem(str(path), entry.line_of(e["loc"]), f"{label}: {explain(e, model)}") for e in error.errors()]
+            problems += [Problem(str(path), entry.line_of(loc), f"{label}: {message}")
+                         for loc, message in explain_all(error.errors(), model, entry)]
             continue
         identity = getattr(record, id_field)
         if identity in first_used:

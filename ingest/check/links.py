@@ -4,11 +4,13 @@ references that the knowledge base uses without a title or a year."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.check.entries import Checked, level_problems
 from ingest.check.evidence_links import link_problems
+from ingest.check.suggest import ArticleText, KnownIds
 from ingest.problems import InputError, Problem
 from ingest.read.bibtex import Reference, is_pmid
 from ingest.read.text import read_text
@@ -25,56 +27,101 @@ def cross_file_problems(bib_path: Path, data_dir: Path, references: list[Referen
     be read, so that one mistake is reported once and not again by every reference to it.
     """
     bib = {reference.key: reference for reference in references}
+    ids = known_ids(references, checked, known)
     problems = []
-    problems += _study_problems(data_dir / "studies.yml", checked["studies.yml"], known)
-    problems += _claim_problems(checked["claims"], known)
+    problems += _study_problems(data_dir / "studies.yml", checked["studies.yml"], ids)
+    problems += _claim_problems(checked["claims"], ids)
     problems += _quote_problems(source_texts, checked["claims"])
-    problems += _certainty_problems(data_dir / "certainty.yml", checked.get("certainty.yml", []), known)
+    problems += _certainty_problems(data_dir / "certainty.yml", checked.get("certainty.yml", []), ids)
     used = {c.record.key for c in checked["studies.yml"]}
     used |= {link.study for c in checked["claims"] for link in c.record.evidence}
     problems += _reference_problems(bib_path, [bib[key] for key in sorted(used) if key in bib])
     return problems
 
 
-def _unknown(known: dict, name: str, value) -> bool:
+def known_ids(references: list[Reference], checked: dict, known: dict) -> dict[str, KnownIds | None]:
+    """Each file's ids, with the names curators know them by for saying which id was meant (made
+    only if one is unknown); None for a file that could not be read."""
+    def titles() -> dict[str, list[str]]:
+        return {r.key: [r.fields["title"]] if "title" in r.fields else [] for r in references}
+
+    def names_of(file: str, *fields: str) -> Callable[[], dict[str, list[str]]]:
+        def names() -> dict[str, list[str]]:
+            return {c.record.id: [n for field in fields for n in _as_list(getattr(c.record, field))] for c in checked[file]}
+        return names
+
+    def studies() -> dict[str, list[str]]:
+        every_title = titles()
+        return {c.record.key: every_title.get(c.record.key, []) for c in checked["studies.yml"]}
+
+    makers = {
+        "references.bib": titles,
+        "studies.yml": studies,
+        "sources.yml": names_of("sources.yml", "title"),
+        "conditions.yml": names_of("conditions.yml", "name", "aliases"),
+        "treatments.yml": names_of("treatments.yml", "name", "synonyms"),
+    }
+    return {file: None if known[file] is None else KnownIds(make, known[file]) for file, make in makers.items()}
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _unknown(ids: dict, name: str, value) -> bool:
     """True when `value` is surely not an id in file `name` (False when that file was unreadable)."""
-    return known[name] is not None and value not in known[name]
+    return ids[name] is not None and value not in ids[name]
 
 
-def _study_problems(path: Path, studies: list[Checked], known: dict) -> list[Problem]:
+def _unknown_id(what: str, value: str, ids: KnownIds, file: str) -> str:
+    """An id of sources.yml, conditions.yml or treatments.yml that points nowhere: the ids it may
+    have meant, and all of them when there are few."""
+    listing = ids.listing()
+    return (f"unknown {what} '{value}': {ids.did_you_mean(value)}add it to {file}, or use one of its ids"
+            + (f": {listing}" if listing else ""))
+
+
+def _unknown_key(value: str, ids: KnownIds, add: str, fix: str) -> str:
+    """How to mend a citekey that is not in references.bib: the keys it may have meant first."""
+    listing = ids.listing()
+    return f"{ids.did_you_mean(value)}{add}, or " + (f"use one of its keys: {listing}" if listing else fix)
+
+
+def _study_problems(path: Path, studies: list[Checked], ids: dict) -> list[Problem]:
     problems = []
     for study, entry in ((c.record, c.entry) for c in studies):
         label = f"study '{study.key}'"
-        if _unknown(known, "references.bib", study.key):
-            problems.append(Problem(str(path), entry.line_of(("key",)), f"{label} is not in references.bib: add the reference there, or fix the citekey"))
-        if study.condition and _unknown(known, "conditions.yml", study.condition):
-            message = f"{label}: unknown condition '{study.condition}': add it to conditions.yml, or use one of its ids"
+        if _unknown(ids, "references.bib", study.key):
+            mend = _unknown_key(study.key, ids["references.bib"], "add the reference there", "fix the citekey")
+            problems.append(Problem(str(path), entry.line_of(("key",)), f"{label} is not in references.bib: {mend}"))
+        if study.condition and _unknown(ids, "conditions.yml", study.condition):
+            message = f"{label}: {_unknown_id('condition', study.condition, ids['conditions.yml'], 'conditions.yml')}"
             problems.append(Problem(str(path), entry.line_of(("condition",)), message))
         problems += level_problems(path, study, entry)
     return problems
 
 
-def _claim_problems(claims: list[Checked], known: dict) -> list[Problem]:
+def _claim_problems(claims: list[Checked], ids: dict) -> list[Problem]:
     problems = []
     for checked in claims:
         claim, entry = checked.record, checked.entry
         problems += [
             Problem(str(checked.path), entry.line_of(loc), f"claim '{claim.id}': {message}")
-            for loc, message in _claim_reference_problems(claim, known)
+            for loc, message in _claim_reference_problems(claim, ids)
         ]
     return problems
 
 
-def _claim_reference_problems(claim: Claim, known: dict) -> list[tuple[tuple, str]]:
+def _claim_reference_problems(claim: Claim, ids: dict) -> list[tuple[tuple, str]]:
     """(field path, message) for each id in a claim that points nowhere or is repeated."""
     found = []
-    if _unknown(known, "sources.yml", claim.source):
-        found.append((("source",), f"unknown source '{claim.source}': add it to sources.yml, or use one of its ids"))
-    if _unknown(known, "conditions.yml", claim.condition):
-        found.append((("condition",), f"unknown condition '{claim.condition}': add it to conditions.yml, or use one of its ids"))
+    if _unknown(ids, "sources.yml", claim.source):
+        found.append((("source",), _unknown_id("source", claim.source, ids["sources.yml"], "sources.yml")))
+    if _unknown(ids, "conditions.yml", claim.condition):
+        found.append((("condition",), _unknown_id("condition", claim.condition, ids["conditions.yml"], "conditions.yml")))
     for index, treatment in enumerate(claim.treatments):
-        if _unknown(known, "treatments.yml", treatment):
-            found.append((("treatments", index), f"unknown treatment '{treatment}': add it to treatments.yml, or use one of its ids"))
+        if _unknown(ids, "treatments.yml", treatment):
+            found.append((("treatments", index), _unknown_id("treatment", treatment, ids["treatments.yml"], "treatments.yml")))
         elif treatment in claim.treatments[:index]:
             found.append((("treatments", index), f"lists treatment '{treatment}' twice: remove one"))
     for index, tag in enumerate(claim.tags):
@@ -82,23 +129,38 @@ def _claim_reference_problems(claim: Claim, known: dict) -> list[tuple[tuple, st
             found.append((("tags", index), f"lists tag '{tag}' twice: remove one"))
     for index, link in enumerate(claim.evidence):
         where = ("evidence", index, "study")
-        if _unknown(known, "references.bib", link.study):
-            found.append((where, f"unknown citekey '{link.study}': add the reference to references.bib, or fix the key"))
-        elif _unknown(known, "studies.yml", link.study):
+        if _unknown(ids, "references.bib", link.study):
+            mend = _unknown_key(link.study, ids["references.bib"], "add the reference to references.bib", "fix the key")
+            found.append((where, f"unknown citekey '{link.study}': {mend}"))
+        elif _unknown(ids, "studies.yml", link.study):
             found.append((where, f"study '{link.study}' has no appraisal: add an entry with key: {link.study} to studies.yml"))
-    treatments_known = not any(_unknown(known, "treatments.yml", treatment) for treatment in claim.treatments)
-    return found + link_problems(claim, treatments_known)
+    treatments_known = not any(_unknown(ids, "treatments.yml", treatment) for treatment in claim.treatments)
+    return found + [_tested_meant(claim, loc, message, ids["treatments.yml"]) for loc, message in link_problems(claim, treatments_known)]
 
 
-def _certainty_problems(path: Path, ratings: list[Checked], known: dict) -> list[Problem]:
+def _tested_meant(claim: Claim, loc: tuple, message: str, treatments: KnownIds | None) -> tuple[tuple, str]:
+    """A link's tested treatment that the claim does not name, with the one of the claim's it may
+    have meant. (The message is evidence_links.py's; only here are the treatments' names known.)"""
+    if len(loc) != 4 or loc[2] != "tested" or ": use one of " not in message:
+        return loc, message
+    value = claim.evidence[loc[1]].tested[loc[3]]
+    named = KnownIds({t: treatments.names.get(t, []) if treatments else [] for t in claim.treatments})
+    head, _, choices = message.rpartition(": use one of ")
+    return loc, f"{head}: {named.did_you_mean(value)}use one of {choices}"
+
+
+def _certainty_problems(path: Path, ratings: list[Checked], ids: dict) -> list[Problem]:
     problems = []
     for rating, entry in ((c.record, c.entry) for c in ratings):
         label = f"certainty for {rating.key}"
-        if _unknown(known, "treatments.yml", rating.treatment):
-            message = f"{label}: unknown treatment '{rating.treatment}': add it to treatments.yml, or use one of its ids"
+        if _unknown(ids, "treatments.yml", rating.treatment):
+            message = f"{label}: {_unknown_id('treatment', rating.treatment, ids['treatments.yml'], 'treatments.yml')}"
             problems.append(Problem(str(path), entry.line_of(("treatment",)), message))
-        if rating.source and _unknown(known, "studies.yml", rating.source):
-            message = f"{label}: unknown study '{rating.source}': use the key of the review the judgement comes from"
+        if rating.source and _unknown(ids, "studies.yml", rating.source):
+            studies = ids["studies.yml"]
+            listing = studies.listing()
+            message = (f"{label}: unknown study '{rating.source}': {studies.did_you_mean(rating.source)}"
+                       "use the key of the review the judgement comes from" + (f": one of {listing}" if listing else ""))
             problems.append(Problem(str(path), entry.line_of(("source",)), message))
     return problems
 
@@ -133,11 +195,15 @@ def _inside(folder: Path, path: Path) -> bool:
 def _quote_problems(texts: dict[str, str], claims: list[Checked]) -> list[Problem]:
     """Each claim's quote must appear verbatim (whitespace aside) in its source's text file."""
     normalised = {source_id: normalise_space(text) for source_id, text in texts.items()}
+    articles: dict[str, ArticleText] = {}  # made only for a source with a quote that is not in it
     problems = []
     for claim, entry, path in ((c.record, c.entry, c.path) for c in claims):
-        if claim.source in normalised and normalise_space(claim.quote) not in normalised[claim.source]:
-            message = f"claim '{claim.id}': quote is not in the source's text file: copy it exactly from the article"
-            problems.append(Problem(str(path), entry.line_of(("quote",)), message))
+        quote = normalise_space(claim.quote)
+        if claim.source in normalised and quote not in normalised[claim.source]:
+            if claim.source not in articles:
+                articles[claim.source] = ArticleText(normalised[claim.source])
+            article = articles[claim.source]
+            problems.append(Problem(str(path), entry.line_of(("quote",)), f"claim '{claim.id}': {article.where_quote_differs(quote)}"))
     return problems
 
 
