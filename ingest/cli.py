@@ -210,6 +210,95 @@ def split_claims(data: Path):
     click.echo(f"{data / 'claims.yml'} removed: its claims are in the files above. Run `make ingest` to check and build.")
 
 
+@cli.command(name="new-claim")
+@click.argument("source")
+@click.argument("words")
+@data_option
+def new_claim(source: str, words: str, data: Path):
+    """Start a claim quoting the sentence of SOURCE's article that contains WORDS.
+
+    WORDS are a few words of the sentence, as they come (case, spaces and curly or straight quotes
+    aside). The whole sentence becomes the quote of a claim appended to data/claims/SOURCE.yml, with
+    an id, the condition and treatments it names, and TODO where you write the rest. Several
+    sentences match: they are listed, with their lines, and nothing is written.
+
+    Example: python -m ingest new-claim lombard-pfps-runners "weakness here allows"
+    """
+    from ingest.curate.new import NotOneSentence, new_claim
+
+    try:
+        written = new_claim(data, source, words)
+    except InputError as error:
+        _exit_with_problems(error.problems, "nothing was written")
+    except NotOneSentence as refusal:
+        for line in refusal.lines:
+            click.echo(line, err=True)
+        raise SystemExit(1) from None
+    details = written.details
+    click.echo(f"{written.path}:{written.line}: claim '{written.entry}' added, quoting {details['text_file']}:{details['text_line']}:")
+    click.echo(f"  {details['quote']}")
+    click.echo(f"  condition: {details['condition']}; treatments: {', '.join(details['treatments']) or 'none named'}")
+    if details["quoted by"]:
+        click.echo(f"  already quoted, in part or whole, by: {', '.join(details['quoted by'])}: check the claim is a new one")
+    click.echo("Next: write its text and claim_type (they say TODO), add evidence links or an evidence_gap, then run make check.")
+
+
+@cli.command(name="new-source")
+@click.argument("identity", metavar="ID")
+@click.option("--title", required=True, help="The article's title.")
+@click.option("--kind", required=True, help="What sort of article it is: clinic, blog, ... (kind in data/README.md).")
+@click.option("--url", help="Where it was published, only if known.")
+@click.option("--author", help="Who wrote it, as the article gives it.")
+@click.option("--publisher", help="The organisation or site that published it.")
+@click.option("--published", metavar="YYYY-MM-DD", help="Its date, only if the article states it (YYYY-MM or YYYY if that is all).")
+@click.option("--conflict-of-interest", help="E.g. the publisher sells the treatment it recommends.")
+@click.option("--text", "text_file", required=True, type=click.Path(path_type=Path), help="A plain-text (UTF-8) copy of the article.")
+@data_option
+def new_source(identity: str, text_file: Path, data: Path, **fields):
+    """Add source ID: its entry in data/sources.yml, its text in data/sources/ID.txt, and an empty
+    data/claims/ID.yml for its claims (python -m ingest new-claim ID "..." starts each).
+
+    Nothing is written if the id is taken or not a slug, a file would be overwritten, or the text
+    is not readable UTF-8.
+
+    Example: python -m ingest new-source smith-knee-blog --title "Knee pain" --kind blog --text ~/smith.txt
+    """
+    from ingest.curate.new import new_source
+
+    try:
+        written = new_source(data, identity, text_file, fields)
+    except InputError as error:
+        _exit_with_problems(error.problems, "nothing was written")
+    click.echo(f"{written.path}:{written.line}: source '{identity}' added")
+    click.echo(f"{written.details['text']}: the article's text, copied from {text_file}")
+    click.echo(f"{written.details['claims']}: its claims, none yet")
+    click.echo(f'Next: python -m ingest new-claim {identity} "a few words of a sentence", for each claim the article makes.')
+
+
+@cli.command(name="new-study")
+@click.argument("key")
+@bib_option
+@data_option
+def new_study(key: str, bib: Path, data: Path):
+    """Start the appraisal of reference KEY of references.bib in data/studies.yml.
+
+    Its title, authors and year are written as a comment; design, population and metadata_status
+    say TODO until you write them from the study itself.
+
+    Example: python -m ingest new-study hossain2011foot
+    """
+    from ingest.curate.new_study import new_study
+
+    try:
+        written = new_study(bib, data, key)
+    except InputError as error:
+        _exit_with_problems(error.problems, "nothing was written")
+    click.echo(f"{written.path}:{written.line}: study '{key}' added: {written.details['reference']}")
+    hint = written.details["design hint"]
+    click.echo(f"Next: write its design{f' (the title suggests {hint})' if hint else ''}, evidence_level, population and "
+               "metadata_status (they say TODO), then run make check.")
+
+
 def _built(db: Path) -> Path:
     if not db.is_file():
         raise click.ClickException(f"{db} not found: build it first with `make ingest` or `python -m ingest build`")

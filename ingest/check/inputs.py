@@ -10,6 +10,7 @@ from ingest.check.enrichment import cached_enrichment, enrichment_warnings
 from ingest.check.entries import check_entries
 from ingest.check.links import cross_file_problems, read_source_texts
 from ingest.check.paused_gc import garbage_collection_paused
+from ingest.check.unfinished import report_unfinished
 from ingest.problems import InputError, Problem
 from ingest.read.bibtex import Reference, parse_bibtex
 from ingest.read.yamlfile import Entry, read_yaml_list
@@ -69,6 +70,7 @@ def read_inputs(bib_path: Path, data_dir: Path) -> Inputs:
         checked[name] = check_entries(path, entries or [], model_name, id_field, problems)
         known[name] = None if entries is None else {e.get(id_field) for e in entries if isinstance(e, Entry)}
     checked["claims"], warnings = _read_claims(data_dir, [c.record.id for c in checked["sources.yml"]], problems)
+    problems = report_unfinished(problems, checked["claims"] + checked["studies.yml"])
     source_texts = read_source_texts(data_dir, checked["sources.yml"], problems)
     problems += cross_file_problems(bib_path, data_dir, references, checked, known, source_texts)
     if problems:
