@@ -112,7 +112,8 @@ def test_serving_while_rebuilding_ten_times(two_knowledge_bases):
                 return
             path = LOAD_PATHS[(worker + request) % len(LOAD_PATHS)]
             sent = time.monotonic()
-            responses.append((sent, path, served_by(expected, path, *fetch(url + path))))
+            answer = served_by(expected, path, *fetch(url + path))
+            responses.append((sent, time.monotonic(), path, answer))
 
     workers = [threading.Thread(target=load, args=(worker,)) for worker in range(4)]
     builds = []  # (source, started, finished)
@@ -123,24 +124,36 @@ def test_serving_while_rebuilding_ten_times(two_knowledge_bases):
             source, started = "b" if i % 2 == 0 else "a", time.monotonic()
             assert ingest_build(root, source, db).returncode == 0
             builds.append((source, started, time.monotonic()))
+            answered_after(builds[-1][2], responses)  # one request at least in the window before the next build
     finally:
         done.set()
         for worker in workers:
             worker.join(timeout=30)
         stop(process)
 
-    served = [answer for _, _, answer in responses]
-    # between two builds only one build is on disk: a request sent then must be answered from it
+    served = [answer for *_, answer in responses]
+    # Between two builds only one build is on disk: a request sent and answered then must be answered from it.
+    # (One sent then but answered after the next build began may be answered from either.)
     windows = [(source, finished, next_started) for (source, _, finished), (_, next_started, _) in zip(builds, builds[1:] + [(None, float("inf"), None)], strict=True)]
-    late = [(source, answer) for sent, _, answer in responses for source, opened, closed in windows
-            if opened <= sent < closed and answer != source]
+    late = [(source, answer) for sent, received, _, answer in responses for source, opened, closed in windows
+            if opened <= sent and received < closed and answer != source]
+    in_windows = sum(1 for sent, received, *_ in responses for _, opened, closed in windows if opened <= sent and received < closed)
     print(f"\n{len(responses)} requests served during 10 rebuilds: {served.count('a')} a, {served.count('b')} b, "
-          f"{served.count('failed')} failed, {served.count('mixed')} mixed, {len(late)} from a build already replaced")
+          f"{served.count('failed')} failed, {served.count('mixed')} mixed; {in_windows} sent and answered between two builds, "
+          f"{len(late)} of them from a build already replaced")
     assert len(responses) >= 100
+    assert in_windows >= 10  # a request at least between each build and the next
     assert served.count("failed") == 0
     assert served.count("mixed") == 0
     assert late == []
     assert serving_links(root) == []  # the server removed its links when it stopped
+
+
+def answered_after(moment: float, responses: list, patience: float = 60) -> None:
+    """Wait until a request sent after `moment` has been answered (a busy machine answers slowly)."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline and not any(sent >= moment for sent, *_ in list(responses)):
+        time.sleep(0.02)
 
 
 @pytest.mark.parametrize("warm", [False, True], ids=["cold server", "warm server"])
