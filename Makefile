@@ -22,14 +22,14 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	touch $@
 
 $(DB): $(VENV)/.installed $(INPUTS) $(CODE)
-	$(BIN)/python -m ingest build --bib references.bib --data data --db $(DB)
+	@$(BIN)/python -m ingest build --bib references.bib --data data --db $(DB)
 
 ## ingest: build evidence.db from references.bib and data/ (only when they changed)
 ingest: $(DB)
 
 ## check: validate references.bib and data/ without writing anything
 check: $(VENV)/.installed
-	$(BIN)/python -m ingest check --bib references.bib --data data
+	@$(BIN)/python -m ingest check --bib references.bib --data data
 
 ## enrich: ask Crossref and PubMed about every reference; answers are cached in data/enrichment/
 ##         (needs EVIDENCE_CONTACT_EMAIL; optional NCBI_API_KEY; commit the cache afterwards)
