@@ -32,11 +32,12 @@ def remove_abandoned_temporaries(target: Path) -> None:
     """Delete temporary files left by builds that were killed (their process is gone)."""
     for leftover in target.parent.glob(f".{target.name}.*.tmp*"):
         pid = leftover.name[len(target.name) + 2:].split(".", 1)[0]
-        if pid.isdigit() and not _process_alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             leftover.unlink(missing_ok=True)
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id is running (one of another user's counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -28,6 +28,8 @@ from pathlib import Path
 
 from datasette.database import Database
 
+from ingest.load.atomic import process_alive
+
 # The builds a request is answered from: {LiveDatabase: Build}, set for the request's whole life.
 _PINNED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("pinned_builds", default=None)
 # Each SQL thread's connections: {Build: sqlite3.Connection}.
@@ -112,19 +114,9 @@ def remove_abandoned_links(path: Path) -> None:
     """Links left by servers that are gone (killed: no clean-up ran)."""
     for link in path.parent.glob(f".{path.name}.serving.*"):
         pid = link.name[len(path.name) + len(".serving.") + 1:].split(".", 1)[0]
-        if pid.isdigit() and not _process_alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             with contextlib.suppress(OSError):
                 link.unlink()
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class LiveDatabase(Database):
