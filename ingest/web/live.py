@@ -186,9 +186,7 @@ def pin_builds(datasette, app):
         lives = [db for db in datasette.databases.values() if isinstance(db, LiveDatabase)]
         pinned = {}
         for db in lives:
-            build, changed = db.builds.refresh()
-            if changed:  # Datasette's catalogue of its tables and columns is read again from the new build
-                await _forget_schema(datasette, db.name)
+            build, _ = db.builds.refresh()
             build.users += 1
             pinned[db] = build
         token = _PINNED.set(pinned)
@@ -215,8 +213,3 @@ def _tidying_at_shutdown(datasette, receive):
         return message
 
     return receive_and_tidy
-
-
-async def _forget_schema(datasette, name: str) -> None:
-    if datasette.internal_db_created:
-        await datasette.databases["_internal"].execute_write("delete from databases where database_name = ?", [name])
