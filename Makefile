@@ -44,7 +44,8 @@ report: $(DB)
 serve: $(DB)
 	$(BIN)/datasette serve --immutable $(DB) --metadata metadata.yml \
 		--host $(HOST) --port $(PORT) \
-		--setting sql_time_limit_ms 2000 --setting max_returned_rows 1000 --setting num_sql_threads 10
+		--setting sql_time_limit_ms 2000 --setting max_returned_rows 1000 --setting num_sql_threads 10 \
+		--setting suggest_facets off
 
 ## test: lint, then run the test suite on every core (the browser tests need Chromium: installed
 ##       here when missing); the comparisons on every field of the real exports are left to test-corpus

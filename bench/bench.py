@@ -11,6 +11,7 @@ run at 100k).
 import compileall
 import datetime
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -78,10 +79,9 @@ def serve_timings(dbs: dict[int, Path]) -> dict:
     from datasette.app import Datasette
 
     metadata = yaml.safe_load((REPO / "metadata.yml").read_text(encoding="utf-8"))
-    # served as `make serve` serves it: immutable, with its time limit and row limit
-    servers = {size: Datasette(immutables=[str(db)], metadata=metadata,
-                               settings={"sql_time_limit_ms": 2000, "max_returned_rows": 1000})
-               for size, db in dbs.items()}
+    # served as `make serve` serves it: immutable, with the Makefile's settings (limits, threads, no suggested facets)
+    settings = {name: _setting(value) for name, value in re.findall(r"--setting (\w+) (\S+)", (REPO / "Makefile").read_text(encoding="utf-8"))}
+    servers = {size: Datasette(immutables=[str(db)], metadata=metadata, settings=settings) for size, db in dbs.items()}
 
     def paths(size: int) -> dict:
         return {
@@ -99,6 +99,14 @@ def serve_timings(dbs: dict[int, Path]) -> dict:
             "studies_index": "/studies",
             "search_page": f"/search?q={word(7)}",
             "search_page_common_word": "/search?q=knees",
+            # Datasette's own pages of what users open most (issue 20's list)
+            "treatment_summary_view": "/evidence/treatment_summary",
+            "claim_verdicts_view": "/evidence/claim_verdicts",
+            "evidence_table_for_treatment": "/evidence/evidence_table?treatment_id=t7",
+            "verdict_changes": "/evidence/verdict_changes",
+            "audit_claims_with_no_evidence": "/evidence/audit_claims_with_no_evidence",
+            "audit_sources_by_support": "/evidence/audit_sources_by_support",
+            "audit_cited_only_indirect": "/evidence/audit_cited_only_indirect",
         }
 
     async def timed(name: str) -> dict:
@@ -118,6 +126,11 @@ def serve_timings(dbs: dict[int, Path]) -> dict:
 
     by_request = {name: asyncio.run(timed(name)) for name in paths(0)}
     return {size: {name: by_request[name][size] for name in by_request} for size in servers}
+
+
+def _setting(value: str):
+    """A setting's value as Datasette takes it from its command line."""
+    return {"on": True, "off": False}.get(value, int(value) if value.isdigit() else value)
 
 
 def count_entries(bib: Path) -> int:

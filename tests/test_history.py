@@ -64,6 +64,9 @@ def test_build_records_what_it_replaced(two_builds):
         "built_at": "2026-01-02T00:00:00+00:00", "previous_built_at": "2026-01-01T00:00:00+00:00", "ingest_version": "0.1.0",
         "input_digest": None,  # only the CLI computes one
         "claims": 6, "supported": 2, "contradicted": 0, "conflicting": 0, "weak": 1, "indirect_only": 2, "no_evidence": 1,
+        # the fixture's 2 sources, 4 treatments and 6 appraised studies; 6 links (the deleted claim had none)
+        "sources": 2, "treatments": 4, "appraised_studies": 6, "evidence_links": 6,
+        "treatment_verdicts": '{"indirect only": 2, "supported": 1, "weak": 1}',
     }]
     assert database["previous_verdicts"].count == 7
 

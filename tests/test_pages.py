@@ -5,11 +5,13 @@ import shutil
 import sqlite3
 
 import pytest
-from conftest import REPO, hostile_database
+from conftest import FIXTURE_KB, REPO, hostile_database
 from datasette.app import Datasette
 from datasette.database import QueryInterrupted
 
+from ingest.check.inputs import read_inputs
 from ingest.check.vocabulary import CLAIM_VERDICTS, TREATMENT_VERDICTS
+from ingest.load.build import build_database
 from ingest.web import pages
 from ingest.web.pages import quote_in_context
 
@@ -123,6 +125,20 @@ async def test_home_page(datasette):
     # the rules are the vocabulary table's own words, read from the database
     for verdict, rule in {**CLAIM_VERDICTS, **TREATMENT_VERDICTS}.items():
         assert f"{verdict} {rule}" in text
+
+
+@pytest.mark.asyncio
+async def test_the_home_page_lists_a_dozen_sources_and_links_to_the_rest(metadata, tmp_path):
+    """However many articles the knowledge base holds, the home page lists 12 and links to all."""
+    kb = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, kb)
+    with open(kb / "data" / "sources.yml", "a", encoding="utf-8") as sources:
+        for number in range(11):
+            sources.write(f"\n- id: blog-{number:02}\n  title: Blog post {number:02}\n  kind: blog\n")
+    build_database(read_inputs(kb / "references.bib", kb / "data"), tmp_path / "evidence.db")
+    html = await page(Datasette([str(tmp_path / "evidence.db")], metadata=metadata), "/")
+    assert html.count("(blog)</li>") + html.count("(clinic)</li>") == 12  # of 13 sources
+    assert '<p>and 1 more: <a href="/evidence/sources">all 13 sources</a>.</p>' in html
 
 
 @pytest.mark.asyncio

@@ -331,7 +331,8 @@ def hostile_site(tmp_path_factory):
 
 
 def test_serve_settings_are_safe():
-    assert dict(SERVE_SETTINGS) == {"sql_time_limit_ms": "2000", "max_returned_rows": "1000", "num_sql_threads": "10"}
+    assert dict(SERVE_SETTINGS) == {"sql_time_limit_ms": "2000", "max_returned_rows": "1000", "num_sql_threads": "10",
+                                    "suggest_facets": "off"}
     recipe = (REPO / "Makefile").read_text(encoding="utf-8").split("\nserve:")[1].split("\n\n")[0]
     assert "--immutable" in recipe and "--host $(HOST)" in recipe
     assert re.search(r"^HOST := 127\.0\.0\.1$", (REPO / "Makefile").read_text(encoding="utf-8"), re.M)

@@ -214,10 +214,11 @@ async def test_out_of_time_is_the_error_page(fixture_db, metadata):
 
 
 @pytest.mark.asyncio
-async def test_a_build_without_the_index_says_to_rebuild(fixture_db, metadata, tmp_path):
+@pytest.mark.parametrize("missing", ["search_fts", "search_kinds"])  # a build of older code has no search_kinds
+async def test_a_build_without_the_index_says_to_rebuild(fixture_db, metadata, tmp_path, missing):
     old = tmp_path / "evidence.db"
     shutil.copy(fixture_db, old)
-    sqlite_utils.Database(old).execute("drop table search_fts")
+    sqlite_utils.Database(old).execute(f"drop table {missing}")
     html = await page(Datasette([str(old)], metadata=metadata), "PRP")
     assert "This database has no search index: rebuild it with `make ingest`." in html
 
@@ -246,3 +247,23 @@ async def test_recall_on_the_readers_questions(real_db):
     assert len(load_questions()) == len(rows) >= 20
     missed = {row["q"]: row["missed"] for row in rows if row["missed"]}
     assert overall(rows) >= RECALL_FLOOR, missed
+
+
+@pytest.mark.asyncio
+async def test_a_word_in_too_many_entries_lists_them_most_important_first(fixture_db, metadata, monkeypatch):
+    """Ranking computes bm25 for every match: past RANKED_AT_MOST matches of a kind, the kind is
+    listed in the index's own order (claims in reading order, studies strongest first) instead,
+    and the page says so. Here 3 stands for the real limit."""
+    monkeypatch.setattr(search, "RANKED_AT_MOST", 3)
+    html = await page(Datasette([str(fixture_db)], metadata=metadata), "knee")
+    assert results(html) == {
+        "treatment": ["knee-brace"],  # one match: ranked
+        "claim": ["ortho-prp-chondromalacia", "ortho-regenerative-relieves-pfps", "ortho-prp-safe-akp",
+                  "ortho-brace-only-temporary", "ortho-prolotherapy-effective", "lombard-stairs-pain"],
+        # level 1, level 2, level 4, not appraised (uslu2024dextrose and buist2008no do not say knee)
+        "study": ["smith2015knee", "bennell2021effect", "chalidis2025role", "katz2024advanced"],
+    }
+    text = visible(html)
+    assert text.count("are not ranked by how well they match") == 2
+    assert ("So many studies match that they are not ranked by how well they match: the first are the most "
+            "important (the strongest evidence first). Add a word to narrow the search.") in text

@@ -1,6 +1,7 @@
 """Build evidence.db from validated inputs, into a temporary file swapped in only when complete."""
 
 import itertools
+import json
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,13 +50,19 @@ def build_database(inputs, db_path: Path, built_at: str | None = None, input_dig
 
 
 def record_build(db: sqlite_utils.Database, built_at: str, previous_built_at: str | None, input_digest: str | None) -> None:
-    """One row saying when this build was made and how many claims have each verdict."""
+    """One row saying when this build was made, how many claims have each verdict, and what the home page counts."""
     verdicts = {row["verdict"]: row["n"] for row in db.query("select verdict, count(*) as n from claim_verdicts group by verdict")}
+    treatment_verdicts = {row["verdict"]: row["n"] for row in db.query("select verdict, count(*) as n from treatment_summary group by verdict")}
     db["build_info"].insert({
         "built_at": built_at, "previous_built_at": previous_built_at, "ingest_version": __version__,
         "input_digest": input_digest,
         "claims": sum(verdicts.values()),
         **{verdict.replace(" ", "_"): verdicts.get(verdict, 0) for verdict in CLAIM_VERDICTS},
+        "sources": db["sources"].count, "treatments": db["treatments"].count,
+        "appraised_studies": db.execute("select count(*) from studies where design is not null").fetchone()[0],
+        "evidence_links": db["claim_evidence"].count,
+        # most common first, as the home page lists them
+        "treatment_verdicts": json.dumps(dict(sorted(treatment_verdicts.items(), key=lambda item: -item[1]))),
     })
 
 

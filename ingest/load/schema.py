@@ -80,7 +80,9 @@ TABLES = {
     ),
     "build_info": (
         {"built_at": str, "previous_built_at": str, "ingest_version": str, "input_digest": str, "claims": int, "supported": int,
-         "contradicted": int, "conflicting": int, "weak": int, "indirect_only": int, "no_evidence": int},
+         "contradicted": int, "conflicting": int, "weak": int, "indirect_only": int, "no_evidence": int,
+         # counted once here, so that the home page does not count a large library on every visit
+         "sources": int, "treatments": int, "appraised_studies": int, "evidence_links": int, "treatment_verdicts": str},
         "built_at", [],
     ),
     # The OCEBM 2011 table: a level means something different for each question.

@@ -15,6 +15,12 @@ Plasma ..." and "insoles" the claims about foot orthoses with one plain MATCH, r
 snippeted by FTS5 itself, and no visitor's text is ever turned into FTS syntax beyond quoting it.
 Only the treatments a study tested lend it their names, as only they count for a treatment's verdict.
 
+Each kind's rows are written together, most important first (treatments tested by the most
+studies, claims in reading order, studies by level of evidence, then size), and search_kinds
+records each kind's run of rowids: the search page counts and ranks a kind's matches by rowid
+range, with no read of the rows themselves, and lists the matches of a word so common that ranking
+them all would cost seconds in this order instead (ingest/web/search.py).
+
 The porter tokenizer ignores word endings (stairs finds stair); remove_diacritics 2 lets Orscelik
 find Örsçelik. claims_fts and studies_fts (schema.FULL_TEXT) stay as they were, for saved queries.
 """
@@ -44,6 +50,7 @@ select 'treatment', t.id, t.name, t.description, null,
   replace(t.id, '-', ' ') || '; ' || replace(t.category, '-', ' ')
     || coalesce('; ' || (select group_concat(s.value, '; ') from json_each(t.synonyms) s), '')
 from treatments t
+order by (select count(distinct tt.study_key) from tested_treatments tt where tt.treatment_id = t.id) desc, t.id
 """,
     "claim": NAMES + """
 select 'claim', c.id, c.text, c.quote,
@@ -53,6 +60,7 @@ select 'claim', c.id, c.text, c.quote,
     coalesce((select group_concat(n.names, '; ') from claim_treatments ct join names n on n.id = ct.treatment_id
               where ct.claim_id = c.id), ''), '; '), '')
 from claims c
+order by c.position
 """,
     "study": NAMES + """
 select 'study', st.key, st.title,
@@ -63,14 +71,23 @@ select 'study', st.key, st.title,
     coalesce((select group_concat(n.names, '; ') from names n
               where n.id in (select tt.treatment_id from tested_treatments tt where tt.study_key = st.key)), ''), '; '), '')
 from studies st
+order by st.evidence_level is null, st.evidence_level, st.n_participants is null, st.n_participants desc, st.key
 """,
 }
 
 
+RANGES = "search_kinds"  # kind, first_rowid, last_rowid: where each kind's rows are in search_fts
+
+
 def create_search_index(db: sqlite_utils.Database) -> None:
-    """Create and fill search_fts from the loaded tables, and set its ranking."""
+    """Create and fill search_fts from the loaded tables, each kind in its own run of rowids (noted
+    in search_kinds), in the order the rows are written; and set its ranking."""
     with db.conn:
         db.execute(CREATE)
-        for sql in ROWS.values():
-            db.execute(f"insert into {TABLE} (kind, id, title, body, evidence, terms) {sql.strip()}")
+        db.execute(f"create table {RANGES} (kind text primary key, first_rowid integer, last_rowid integer)")
+        last = 0
+        for kind, sql in ROWS.items():
+            added = db.execute(f"insert into {TABLE} (kind, id, title, body, evidence, terms) {sql.strip()}").rowcount
+            db.execute(f"insert into {RANGES} values (?, ?, ?)", [kind, last + 1, last + added])
+            last += added
         db.execute(f"insert into {TABLE} ({TABLE}, rank) values ('rank', ?)", [RANK])

@@ -383,19 +383,23 @@ async def _vocabulary(db) -> dict[str, dict[str, str]]:
     return vocabulary
 
 
+SOURCES_ON_HOME_PAGE = 12  # the rest are one link away: the page stays the same size however many articles there are
+
+
 async def home_page_vars(datasette) -> dict:
     """Data for the customised home page (index.html): nothing when no knowledge base is served."""
     try:
         db = await knowledge_base(datasette)
     except NotFound:
         return {}
+    counts = await _one(db, """select claims, treatments, appraised_studies as studies, evidence_links as links, sources,
+        treatment_verdicts from build_info""", {})
     return {
         "kb_database": db.name,
-        "kb_sources": await _rows(db, "select id, title, author, publisher, published, kind, url, conflict_of_interest from sources order by id"),
-        "kb_counts": await _one(db, """select (select count(*) from claims) as claims,
-            (select count(*) from studies where design is not null) as studies,
-            (select count(*) from claim_evidence) as links, (select count(*) from treatments) as treatments""", {}),
-        "kb_verdicts": await _rows(db, "select verdict, count(*) as n from treatment_summary group by verdict order by n desc"),
+        "kb_sources": await _rows(db, "select id, title, author, publisher, published, kind, url, conflict_of_interest "
+                                      "from sources order by id limit :shown", {"shown": SOURCES_ON_HOME_PAGE}),
+        "kb_counts": counts,
+        "kb_verdicts": [{"verdict": verdict, "n": n} for verdict, n in json.loads(counts["treatment_verdicts"]).items()],
         "kb_vocabulary": await _vocabulary(db),
         "kb_audits": [(name, query.get("title", name)) for name, query in
                       (datasette.metadata("queries", database=db.name) or {}).items() if name.startswith("audit_")],

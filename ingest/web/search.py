@@ -17,11 +17,15 @@ from datasette.utils import escape_fts
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from ingest.load.search_index import TABLE
+from ingest.load.search_index import RANGES, TABLE
 from ingest.web.pages import _rows, knowledge_base, shown_as_an_error_page
 
 MAX_QUERY_LENGTH = 200  # characters of a query that are searched; the page says so
 PER_GROUP = 20  # results shown per group; the page says how many more there are
+# A kind with more matches than this is listed in the index's own order (most important first)
+# rather than ranked: bm25 is computed for every match, and a word in every claim of a large library
+# has hundreds of thousands. The page says so.
+RANKED_AT_MOST = 2_000
 SNIPPET_WORDS = 24
 OPEN, CLOSE = "\ue000", "\ue001"  # private-use characters: FTS5 puts them around each matched word
 EXAMPLES = ["PRP", "stairs", "insoles", "hip strengthening", "adolescents", "running shoes", "Cochrane"]
@@ -37,20 +41,26 @@ HITS = {
     "treatment": f"""
 select {TABLE}.id, {MARKED}, s.verdict, s.category, s.studies
 from {TABLE} join treatment_summary s on s.treatment_id = {TABLE}.id
-where {TABLE} match :query and {TABLE}.kind = 'treatment' order by {TABLE}.rank limit :limit
+where {TABLE} match :query and {TABLE}.rowid between :first and :last order by {{ORDER}} limit :limit
 """,
     "claim": f"""
 select {TABLE}.id, {MARKED}, v.verdict, v.source_id, v.claim_type
 from {TABLE} join claim_verdicts v on v.claim_id = {TABLE}.id
-where {TABLE} match :query and {TABLE}.kind = 'claim' order by {TABLE}.rank limit :limit
+where {TABLE} match :query and {TABLE}.rowid between :first and :last order by {{ORDER}} limit :limit
 """,
     "study": f"""
 select {TABLE}.id, {MARKED}, st.short_citation, st.design, st.evidence_level, st.retracted
 from {TABLE} join studies st on st.key = {TABLE}.id
-where {TABLE} match :query and {TABLE}.kind = 'study' order by {TABLE}.rank limit :limit
+where {TABLE} match :query and {TABLE}.rowid between :first and :last order by {{ORDER}} limit :limit
 """,
 }
-COUNTS = f"select kind, count(*) as n from {TABLE} where {TABLE} match :query group by kind"
+# Matches of each kind, counted by rowid range (search_kinds): no row is read.
+COUNTS = f"""
+select k.kind, k.first_rowid, k.last_rowid,
+  (select count(*) from {TABLE} where {TABLE} match :query and rowid between k.first_rowid and k.last_rowid) as n
+from {RANGES} k
+"""
+ORDERS = {True: f"{TABLE}.rank", False: f"{TABLE}.rowid"}  # ranked, or the index's own order
 # Each group: its kind, heading, and what each snippet column is, in words (None: shown without a label).
 GROUPS = [
     ("treatment", "Treatments", {"body": None, "terms": "Kind and other names"}),
@@ -98,15 +108,19 @@ def _passage(hit: dict, labels: dict) -> tuple[str | None, Markup] | None:
 async def search(db, text: str, limit: int) -> list[dict]:
     """Each group (treatments, claims, studies) with its best `limit` hits and how many match in all."""
     query = fts_query(text)
-    counts = {row["kind"]: row["n"] for row in await _rows(db, COUNTS, {"query": query})}
+    kinds = {row["kind"]: row for row in await _rows(db, COUNTS, {"query": query})}
     groups = []
     for kind, heading, labels in GROUPS:
-        params = {"query": query, "open": OPEN, "close": CLOSE, "words": SNIPPET_WORDS, "limit": limit}
-        hits = await _rows(db, HITS[kind], params) if counts.get(kind) else []
+        found = kinds.get(kind) or {"n": 0}
+        total, ranked = found["n"], found["n"] <= RANKED_AT_MOST
+        hits = []
+        if total:
+            params = {"query": query, "open": OPEN, "close": CLOSE, "words": SNIPPET_WORDS, "limit": limit,
+                      "first": found["first_rowid"], "last": found["last_rowid"]}
+            hits = await _rows(db, HITS[kind].replace("{ORDER}", ORDERS[ranked]), params)
         for hit in hits:
             hit["title"], hit["passage"] = marked(hit["title"]), _passage(hit, labels)
-        total = counts.get(kind, 0)
-        groups.append({"kind": kind, "heading": heading, "hits": hits, "total": total, "more": total - len(hits)})
+        groups.append({"kind": kind, "heading": heading, "hits": hits, "total": total, "more": total - len(hits), "ranked": ranked})
     return groups
 
 
@@ -117,7 +131,7 @@ async def search_page(datasette, request):
     text = typed[:MAX_QUERY_LENGTH]
     context = {"q": words(text), "cut": len(typed) > MAX_QUERY_LENGTH, "max_length": MAX_QUERY_LENGTH,
                "examples": EXAMPLES, "groups": None, "problem": None, "database": db.name}
-    if not await db.table_exists(TABLE):
+    if not (await db.table_exists(TABLE) and await db.table_exists(RANGES)):
         context["problem"] = "This database has no search index: rebuild it with `make ingest`."
     elif fts_query(text):
         try:
