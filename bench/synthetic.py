@@ -1,12 +1,14 @@
 """Knowledge bases made up for the bench, of any size, in the real data's proportions."""
 
 import random
+import shutil
 from pathlib import Path
 
 
 def empty_data(root: Path) -> Path:
     data = root / "data"
-    data.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
     for name in ["sources", "conditions", "treatments", "studies"]:
         (data / f"{name}.yml").write_text("", encoding="utf-8")
     (data / "claims").mkdir(exist_ok=True)
@@ -32,6 +34,7 @@ def synthetic(root: Path, studies: int, seed: int = 1) -> tuple[Path, Path]:
     a search topic (a made-up word) is shared by about 40 claims and 30 studies at every size.
     """
     chance = random.Random(seed)
+    shutil.rmtree(root / "data", ignore_errors=True)  # what an earlier run (or layout) left would be read too
     claims = studies * 84 // 63
     treatments, sources, topics = max(30, claims * 33 // 84), max(1, claims // 42), max(1, claims // 40)
     data = root / "data"

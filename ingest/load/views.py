@@ -6,8 +6,9 @@ once, at build time, by the SQL in ingest/load/verdicts.py.
 
 
 # One row per treatment, claim and linked study; claims with no study or no treatment appear once.
-EVIDENCE_TABLE = """
-select
+# Each row: a treatment t the claim names (null for a claim that names none), the claim c, its
+# source and condition, and a link e to a study s (null if none).
+EVIDENCE_COLUMNS = """
   t.id as treatment_id,
   t.name as treatment,
   t.category as treatment_category,
@@ -39,13 +40,29 @@ select
   e.question,
   s.evidence_level as study_evidence_level,
   e.id as evidence_id
+"""
+# Two arms rather than claims left-joined to their treatments: a reader filters by treatment_id, and
+# SQLite pushes that filter into each arm, so the first starts from the treatment's claims by index
+# and the second (claims that name no treatment, t a row of nulls) finds none; the left join had to
+# read every claim first (0.8 s at 100,000 studies for six rows, now 2 ms).
+EVIDENCE_TABLE = f"""
+select {EVIDENCE_COLUMNS}
+from claim_treatments ct
+join treatments t on t.id = ct.treatment_id
+join claims c on c.id = ct.claim_id
+join sources src on src.id = c.source_id
+join conditions cond on cond.id = c.condition_id
+left join claim_evidence e on e.claim_id = c.id
+left join studies s on s.key = e.study_key
+union all
+select {EVIDENCE_COLUMNS}
 from claims c
 join sources src on src.id = c.source_id
 join conditions cond on cond.id = c.condition_id
-left join claim_treatments ct on ct.claim_id = c.id
-left join treatments t on t.id = ct.treatment_id
+cross join (select null as id, null as name, null as category) t
 left join claim_evidence e on e.claim_id = c.id
 left join studies s on s.key = e.study_key
+where not exists (select 1 from claim_treatments ct where ct.claim_id = c.id)
 """
 
 # Claims whose verdict differs between previous_verdicts (the database a build replaced) and
