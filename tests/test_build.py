@@ -8,6 +8,7 @@ import sqlite_utils
 from conftest import FIXTURE_KB, run_ingest
 
 from ingest.check.inputs import read_inputs
+from ingest.load import views
 from ingest.load.build import build_database
 from ingest.load.schema import TABLES
 from ingest.load.views import VIEWS
@@ -247,6 +248,7 @@ def test_empty_inputs_still_give_the_full_schema(tmp_path):
     db = sqlite_utils.Database(db_path)
     assert set(TABLES) <= set(db.table_names())
     assert set(VIEWS) <= set(db.view_names())
+    assert set(views.TABLES) <= set(db.table_names())
     assert rows(db_path, "select count(*) as n from evidence_table") == [{"n": 0}]
 
 

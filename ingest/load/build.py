@@ -10,7 +10,7 @@ import sqlite_utils
 
 from ingest import __version__
 from ingest.check.vocabulary import CLAIM_VERDICTS
-from ingest.load import history, rows, schema, verdicts
+from ingest.load import history, rows, schema, verdicts, views
 from ingest.load.atomic import atomic_path
 from ingest.load.search_index import create_search_index
 from ingest.load.views import VIEWS
@@ -107,4 +107,9 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
             db[name].create_index(verdicts.INDEXES[name])
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
+    with db.conn:
+        for name, sql in views.TABLES.items():  # keyed by their first column, so no rowid shows
+            columns = [column[0] for column in db.execute(f"select * from ({sql.strip()}) limit 0").description]
+            db[name].create(dict.fromkeys(columns, str), pk=columns[0])
+            db.execute(f"insert into [{name}] {sql.strip()}")
     db.execute("analyze")
