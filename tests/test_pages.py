@@ -142,6 +142,20 @@ async def test_the_home_page_lists_a_dozen_sources_and_links_to_the_rest(metadat
 
 
 @pytest.mark.asyncio
+async def test_a_claim_page_shows_its_evidence_gap(metadata, tmp_path):
+    kb = tmp_path / "kb"
+    shutil.copytree(FIXTURE_KB, kb)
+    claims = kb / "data" / "claims" / "lombard-pfps-runners.yml"
+    text = claims.read_text(encoding="utf-8")
+    claims.write_text(text.replace("  claim_type: symptom\n", "  claim_type: symptom\n  evidence_gap: A cohort <b>of runners</b> would tell.\n"), encoding="utf-8")
+    build_database(read_inputs(kb / "references.bib", kb / "data"), tmp_path / "evidence.db")
+    html = await page(Datasette([str(tmp_path / "evidence.db")], metadata=metadata), "/claim/lombard-stairs-pain")
+    assert ('<h2>Evidence gap</h2>\n<p class="gap">No study in the knowledge base answers this claim. '
+            'A cohort &lt;b&gt;of runners&lt;/b&gt; would tell.</p>') in html
+    assert "it is untested here" not in html
+
+
+@pytest.mark.asyncio
 async def test_pages_work_whatever_the_database_is_called(fixture_db, metadata, tmp_path):
     renamed = tmp_path / "runners knee 2026.db"
     shutil.copy(fixture_db, renamed)

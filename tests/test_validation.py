@@ -28,6 +28,12 @@ def check(*args: str):
 
 CASES = [
     (
+        "an evidence gap beside a study that bears on the claim",
+        [("data/claims/lombard-pfps-runners.yml", "  tags: [training-load]\n", "  tags: [training-load]\n  evidence_gap: No trial of the rule.\n")],
+        ["data/claims/lombard-pfps-runners.yml:11: claim 'lombard-ten-percent': has evidence_gap but also studies that bear on it: "
+         "remove evidence_gap, or make the links background"],
+    ),
+    (
         "unknown citekey in a claim",
         [("data/claims/lombard-pfps-runners.yml", "study: buist2008no", "study: buist2008")],
         ["data/claims/lombard-pfps-runners.yml:12: claim 'lombard-ten-percent': unknown citekey 'buist2008': did you mean 'buist2008no' "
