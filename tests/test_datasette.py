@@ -3,6 +3,8 @@
 import pytest
 import sqlite_utils
 
+from ingest.load import verdicts
+
 
 async def get_rows(datasette, path: str) -> list[dict]:
     response = await datasette.client.get(path)
@@ -235,3 +237,10 @@ async def test_canned_query_pages_open_with_their_sql_hidden(datasette):
     html = (await datasette.client.get("/evidence/studies_for_claim?claim=ortho-prp-safe-akp")).text
     assert '<span class="show-hide-sql">(<a href="/evidence/studies_for_claim?claim=ortho-prp-safe-akp&amp;_show_sql=1">show</a>)' in html
     assert 'id="sql-query"' not in html and 'id="sql-editor"' not in html
+
+
+def test_each_facet_of_a_computed_table_has_its_index(metadata):
+    """A facet counts the whole table on every visit: on the tables the build computes, by index."""
+    tables = metadata["databases"]["evidence"]["tables"]
+    for name, indexes in verdicts.INDEXES.items():
+        assert [[facet] for facet in tables[name].get("facets", [])] == [columns for columns in indexes if columns != indexes[0]], name

@@ -104,7 +104,8 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
     with db.conn:
         for name, sql in verdicts.TABLES.items():
             db.execute(f"create table [{name}] as {sql.strip()}")
-            db[name].create_index(verdicts.INDEXES[name])
+            for columns in verdicts.INDEXES[name]:
+                db[name].create_index(columns)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
     with db.conn:
