@@ -7,7 +7,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 from ingest.check import vocabulary as v
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")]
+Slug = Annotated[str, StringConstraints(pattern=v.SLUG_PATTERN)]
 # A web address a reader can open: pages link to it.
 WebAddress = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s]+$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]

@@ -6,6 +6,10 @@ into the `vocabulary` table, so a user browsing Datasette can see what every cod
 
 from ingest.check import grading
 
+# An id: lowercase letters and digits, joined by single hyphens, underscores or dots. Ids of sources
+# also name files (their text and claims), and a slug can never climb out of data/.
+SLUG_PATTERN = r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$"
+
 CLAIM_TYPES = {
     "treatment-benefit": "A treatment or intervention helps the condition.",
     "harm": "A treatment, exposure or activity causes harm or makes the condition worse.",

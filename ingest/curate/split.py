@@ -7,17 +7,14 @@ written unless every claim names a source that can be a file name and no target 
 the old file is removed only after every new file is written.
 """
 
-import os
-import re
 from pathlib import Path
 
 from ingest.check.inputs import CLAIMS_FOLDER, SINGLE_CLAIMS_FILE
+from ingest.curate.writing import SLUG, write_atomically
 from ingest.problems import InputError, Problem
 from ingest.read.text import read_text
 from ingest.read.yamlfile import Entry, read_yaml_list
 
-# A source id names its claims file: a slug, as sources.yml requires, so never a path.
-_FILE_NAME = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 HEADER = "# Claims made by the source '{source}' (sources.yml), each quoted verbatim, with links to the studies that bear on it.\n\n"
 
 
@@ -30,7 +27,7 @@ def split_claims(data_dir: Path) -> dict[Path, int]:
     problems, by_source = [], {}
     for item, (start, block) in zip(items, blocks, strict=True):
         source = item.get("source") if isinstance(item, Entry) else None
-        if not isinstance(source, str) or not _FILE_NAME.match(source):
+        if not isinstance(source, str) or not SLUG.match(source):  # it names the file: never a path
             problems.append(Problem(str(single), start + 1, "a claim without a valid source cannot be placed: "
                                     "give it the id of its source in sources.yml, then split again"))
             continue
@@ -47,7 +44,8 @@ def split_claims(data_dir: Path) -> dict[Path, int]:
     written = {}
     for source, source_blocks in by_source.items():
         written[folder / f"{source}.yml"] = len(source_blocks)
-        _write(folder / f"{source}.yml", HEADER.format(source=source) + "\n".join(block.strip("\n") + "\n" for block in source_blocks))
+        text = HEADER.format(source=source) + "\n".join(block.strip("\n") + "\n" for block in source_blocks)
+        write_atomically(folder / f"{source}.yml", text.encode("utf-8"))
     single.unlink()
     return written
 
@@ -66,9 +64,3 @@ def _blocks(lines: list[str], starts: list[int]) -> list[tuple[int, str]]:
         begins.append(begin)
     ends = begins[1:] + [len(lines)]
     return [(start, "".join(lines[begin:end])) for start, begin, end in zip(starts, begins, ends, strict=True)]
-
-
-def _write(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)

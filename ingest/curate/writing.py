@@ -7,10 +7,10 @@ from pathlib import Path
 
 import yaml
 
+from ingest.check.vocabulary import SLUG_PATTERN
 from ingest.problems import InputError, Problem
 
-# Ids that name files (a source's text and claims): a slug can never climb out of data/.
-SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+SLUG = re.compile(SLUG_PATTERN)  # ids that name files (a source's text and claims)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

@@ -58,25 +58,25 @@ class Builds:
         self.current: Build | None = None
         remove_abandoned_links(path)
 
-    def refresh(self) -> tuple[Build, bool]:
-        """The current build, pinning a new one if the file was replaced; and whether it changed."""
+    def refresh(self) -> Build:
+        """The current build, pinning a new one if the file was replaced."""
         try:
             identity = _identity(os.stat(self.path))
         except OSError:  # gone for a moment? keep serving the build there was
             if self.current is None:
                 raise
-            return self.current, False
+            return self.current
         if self.current is not None and identity == self.current.identity:
-            return self.current, False
+            return self.current
         build = self._pin()
         if self.current is not None and build.identity == self.current.identity:  # replaced and replaced back
             self._remove_link(build)
-            return self.current, False
+            return self.current
         previous, self.current = self.current, build
         if previous is not None:
             previous.superseded = True
             self.release(previous, used=False)
-        return build, True
+        return build
 
     def _pin(self) -> Build:
         """A hard link to the file as it is now, and the identity of what it links to."""
@@ -132,7 +132,7 @@ class LiveDatabase(Database):
         pinned = _PINNED.get()
         if pinned is not None and self in pinned:
             return pinned[self]
-        return self.builds.refresh()[0]
+        return self.builds.refresh()
 
     async def execute_fn(self, fn):
         build = self.build()
@@ -186,7 +186,7 @@ def pin_builds(datasette, app):
         lives = [db for db in datasette.databases.values() if isinstance(db, LiveDatabase)]
         pinned = {}
         for db in lives:
-            build, _ = db.builds.refresh()
+            build = db.builds.refresh()
             build.users += 1
             pinned[db] = build
         token = _PINNED.set(pinned)
