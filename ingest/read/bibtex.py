@@ -1,9 +1,9 @@
 """Parse references.bib into plain reference records.
 
-The stages, each in its own module: blocks.py splits the file (bibtexparser 2's splitter, % comments
-read as biber reads them), values.py turns each field into its plain value (and finds fields a
-missing comma joined), latex.py decodes text, names.py splits authors, dates.py reads the year,
-and inherit.py fills what crossref and xdata entries give.
+The stages, each in its own module: blocks.py splits the file (bibtexparser 2's splitter, the
+common fields read by pattern, % comments read as biber reads them), values.py turns each field
+into its plain value (and finds fields a missing comma joined), latex.py decodes text, names.py
+splits authors, dates.py reads the year, and inherit.py fills what crossref and xdata entries give.
 """
 
 import re

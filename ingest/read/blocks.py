@@ -11,16 +11,22 @@ Comments are rare, so the file is split as it is, and only when a block shows a 
 starting on a line that begins with `%`) are the comments of those blocks blanked out, keeping
 every line break, and the file split again. The entries keep their text as written, comments
 included.
+
+The splitter steps through the file mark by mark (every brace, quote, comma, equals sign and line
+break) in Python. An entry's fields, nearly always `name = {text}` or `name = "text"` or `name = 2001`
+separated by commas, are read instead by one pattern per field (_FastSplitter); anything else in an
+entry, or any doubt, and the splitter reads that entry mark by mark as before. Both give the same
+blocks: tests/test_blocks.py compares them on every export in tests/fixtures/bibtex and on the hard cases.
 """
 
 import logging
 import re
 
-import bibtexparser
 from bibtexparser.library import Library
-from bibtexparser.model import ImplicitComment
+from bibtexparser.model import Field, ImplicitComment
+from bibtexparser.splitter import _MARK_PATTERN, Splitter
 
-from ingest.read.values import enclosed
+from ingest.read.values import enclosed, nested_group
 
 # A % and a block start after it on the same line: an entry commented out, when the % begins the line.
 _COMMENTED_BLOCK = re.compile(r"%[^\n]*@[\w]*[ \t]*[{(]")
@@ -57,10 +63,62 @@ def split_blocks(text: str) -> tuple[Library, dict[int, str]]:
 def _split(text: str) -> Library:
     # bibtexparser logs each failed block as a warning; the caller reports them, with fixes.
     logging.getLogger("bibtexparser").setLevel(logging.ERROR)
-    # The splitter alone: its default middlewares (resolve @string macros, then unwrap values)
-    # each go over every field of every entry again; the caller does the same work in the one
-    # pass that converts each entry.
-    return bibtexparser.parse_string(text, parse_stack=[])
+    # The splitter alone, as bibtexparser.parse_string(text, parse_stack=[]) runs it: its default
+    # middlewares (resolve @string macros, then unwrap values) each go over every field of every
+    # entry again; the caller does the same work in the one pass that converts each entry.
+    return _FastSplitter(text).split()
+
+
+# One field of a {...} entry, read as the splitter reads it, when it holds nothing the splitter
+# treats in a special way: the name (no mark in it but line breaks), "=", then the value up to the
+# comma or brace that ends it: braced groups, quoted strings and bare words (numbers, macro names)
+# joined by #. Inside quotes a brace does not count and a quote after a backslash is text; a quote
+# between braces ({"}) would not end the string, so the pattern leaves that case to the splitter.
+# No backslash outside groups and strings (it hides the mark after it) and no @ anywhere (a block
+# start at the beginning of a line ends the entry).
+_QUOTED = r'"(?:[^"@]|(?<=\\)")*+(?<![{\\])"'
+_BARE = r'[^{}",=@#\\\s]++'
+_PART = rf"(?:{nested_group(also_not='@')}|{_QUOTED}|{_BARE})"
+_FIELD = re.compile(rf'([^{{}}",=@\\]*+)=(\s*+{_PART}(?:\s*+#\s*+{_PART})*+\s*+)(?=[,}}])')
+_ENTRY_END = re.compile(r"\s*+\}")  # after the last field's comma
+
+
+class _FastSplitter(Splitter):
+    """bibtexparser's splitter, reading the fields of an entry with one pattern each (_FIELD)
+    instead of mark by mark; an entry with a field the pattern does not read goes mark by mark."""
+
+    def _move_to_end_of_entry(self, first_key_start: int):
+        if self._closing_delimiter != "}" or self._unaccepted_mark is not None:
+            return super()._move_to_end_of_entry(first_key_start)
+        text, fields, keys, duplicate_keys = self.bibstr, [], set(), set()
+        line, counted, position = self._current_line, first_key_start, first_key_start
+        while (field := _FIELD.match(text, position)) is not None:
+            equals = field.end(1)
+            line, counted = line + _line_breaks(text, counted, equals), equals
+            key = field.group(1).strip()
+            if key in keys:
+                duplicate_keys.add(key)
+            keys.add(key)
+            fields.append(Field(start_line=line, key=key, value=field.group(2).strip()))
+            position = field.end()
+            if text[position] == "}":
+                break
+            position += 1  # past the comma
+        else:
+            end = _ENTRY_END.match(text, position)
+            if end is None:  # not an entry the pattern reads: mark by mark, from its first field
+                return super()._move_to_end_of_entry(first_key_start)
+            position = end.end() - 1
+        # where the splitter would be after the entry's closing brace
+        self._current_line = line + _line_breaks(text, counted, position)
+        self._current_char_index = position
+        self._markiter = _MARK_PATTERN.finditer(text, position + 1)
+        return fields, position + 1, duplicate_keys
+
+
+def _line_breaks(text: str, start: int, end: int) -> int:
+    """Line breaks as the splitter counts them: one after a backslash is not a mark."""
+    return text.count("\n", start, end) - text.count("\\\n", start, end)
 
 
 def _suspect_starts(text: str, library: Library) -> set[int]:

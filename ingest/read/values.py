@@ -139,14 +139,21 @@ def enclosed(value: str) -> bool:
 # The splitter's escaping: a brace or quote right after a backslash does not count.
 _UNESCAPED_BRACE = re.compile(r"(?<!\\)[{}]")
 _UNESCAPED_BRACE_OR_QUOTE = re.compile(r'(?<!\\)[{}"]')
-# A group of text and groups nested up to three deep, as braced values are (Better BibTeX writes
-# {Growth of {{GaN}} Films}), read in one match. A backslash takes the brace right after it as
-# text, as the splitter does (after two backslashes too).
-_TEXT = r"(?:[^{}\\]++|\\[{}]?+)"
-_GROUP = rf"\{{{_TEXT}*+\}}"
-for _ in range(2):
-    _GROUP = rf"\{{(?:{_TEXT}|{_GROUP})*+\}}"
-_NESTED_GROUP = re.compile(_GROUP)
+
+
+def nested_group(also_not: str = "") -> str:
+    """A pattern for a group of text and groups nested up to three deep, as braced values are
+    (Better BibTeX writes {Growth of {{GaN}} Films}), read in one match; the text holds none of the
+    characters in `also_not`. A backslash takes the brace right after it as text, as the splitter
+    does (after two backslashes too)."""
+    text = rf"(?:[^{{}}\\{also_not}]++|\\[{{}}]?+)"
+    group = rf"\{{{text}*+\}}"
+    for _ in range(2):
+        group = rf"\{{(?:{text}|{group})*+\}}"
+    return group
+
+
+_NESTED_GROUP = re.compile(nested_group())
 
 
 def _braces_enclose(value: str) -> bool:
