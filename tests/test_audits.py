@@ -1,4 +1,4 @@
-"""Audit queries that the fixture knowledge base cannot exercise on its own."""
+"""Audits (tables written at build time) that the fixture knowledge base cannot exercise on its own."""
 
 import pytest
 from conftest import build_tiny_db, link
@@ -14,6 +14,6 @@ async def test_retracted_studies_and_the_claims_that_lean_on_them(tmp_path, meta
     datasette = Datasette([str(tmp_path / "evidence.db")], metadata=metadata)
     response = await datasette.client.get("/evidence/audit_retracted_studies.json?_shape=array")
     assert response.json() == [
-        {"study_key": "gone", "study": "gone 2020", "title": "gone", "note": None,
+        {"rowid": 1, "study_key": "gone", "study": "gone 2020", "title": "gone", "note": None,
          "claim_id": "leans-on-it", "relation": "supports", "claim": "Claim leans-on-it."},
     ]

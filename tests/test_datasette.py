@@ -2,8 +2,10 @@
 
 import pytest
 import sqlite_utils
+from conftest import build_tiny_db
+from datasette.app import Datasette
 
-from ingest.load import verdicts
+from ingest.load import audits, verdicts
 
 
 async def get_rows(datasette, path: str) -> list[dict]:
@@ -147,10 +149,12 @@ PROJECTED = {"cite_pack": ["key", "evidence_level"], "verdict_changes": ["claim_
 
 @pytest.mark.asyncio
 async def test_every_canned_query_is_tested(datasette):
-    """The queries of metadata.yml and the plugin's cite_pack; verdict_changes is a table written at build time, opened the same way."""
+    """The queries of metadata.yml and the plugin's cite_pack; verdict_changes and the audits are tables
+    written at build time, opened the same way (the audits were canned queries)."""
     served = await datasette.get_canned_queries("evidence", None)
-    assert set(served) == set(CANNED) - {"verdict_changes"}
-    assert "verdict_changes" in await datasette.get_database("evidence").table_names()
+    written = {"verdict_changes", *audits.TABLES}
+    assert set(served) == set(CANNED) - written
+    assert written <= set(await datasette.get_database("evidence").table_names())
 
 
 @pytest.mark.asyncio
@@ -160,6 +164,8 @@ async def test_canned_query_rows(datasette, name):
     rows = await get_rows(datasette, f"/evidence/{name}.json?_shape=array&{params}")
     for row in rows:
         row.pop("rank", None)  # bm25 scores are floats that depend on corpus statistics
+        if name in audits.TABLES:  # a table without a key: its rows are numbered in the query's order
+            assert row.pop("rowid") == rows.index(row) + 1
     if name in PROJECTED:
         rows = [{column: row[column] for column in PROJECTED[name]} for row in rows]
     assert rows == expected
@@ -171,6 +177,20 @@ async def test_search_survives_any_input(datasette, query):
     response = await datasette.client.get("/evidence/search.json", params={"q": query, "_shape": "array"})
     assert response.status_code == 200
     assert isinstance(response.json(), list)
+
+
+@pytest.mark.asyncio
+async def test_search_ranks_the_first_2000_matches_of_a_common_word(tmp_path, metadata):
+    """Each kind ranks its first 2,000 matches (in rowid order: claims as the articles make them):
+    the best match among them comes first, and a better one further on is not reached."""
+    ids = [f"knee-{number}" for number in range(1, 2006)]
+    ids[9], ids[2002] = "knee-knee-ten", "knee-knee-knee-late"  # the 10th and the 2,003rd claim
+    build_tiny_db(tmp_path, [(claim_id, "for", []) for claim_id in ids])
+    datasette = Datasette([str(tmp_path / "evidence.db")], metadata=metadata)
+    response = await datasette.client.get("/evidence/search.json?q=knee")
+    found = [row[1] for row in response.json()["rows"]]
+    assert (len(found), response.json()["truncated"], found[0]) == (1000, True, "knee-knee-ten")
+    assert "knee-knee-knee-late" not in found and set(found) <= set(ids[:2000])
 
 
 @pytest.mark.asyncio

@@ -276,3 +276,15 @@ def test_verdict_badges_meet_wcag_aa():
     badges = dict(re.findall(r"^\.(verdict(?:-[a-z-]+)?) \{[^}]*background: (#[0-9a-f]{6})", css, re.M))
     assert len(badges) == 7  # the default and the six verdicts
     assert {name: round(contrast("#ffffff", colour), 1) for name, colour in badges.items() if contrast("#ffffff", colour) < 4.5} == {}
+
+
+@pytest.mark.parametrize("query, index", [
+    (pages.STUDIES_BY_LEVEL, "idx_studies_by_level"),
+    (pages.TREATMENTS_BY_CATEGORY, "idx_treatment_summary_by_category"),
+    (pages.MAP_TREATMENTS, "idx_treatment_summary_by_verdict"),
+])
+def test_the_lists_of_whole_tables_read_a_page_off_their_index(fixture_db, query, index):
+    """Sorting the whole table on every visit would grow with the library (ingest/load/orders.py)."""
+    plan = [step[3] for step in sqlite3.connect(fixture_db).execute(f"explain query plan {query}", {"limit": 500, "offset": 0})]
+    table = "st" if index == "idx_studies_by_level" else "treatment_summary"
+    assert f"SCAN {table} USING INDEX {index}" in plan

@@ -10,7 +10,7 @@ import sqlite_utils
 
 from ingest import __version__
 from ingest.check.vocabulary import CLAIM_VERDICTS
-from ingest.load import history, rows, schema, verdicts, views
+from ingest.load import audits, history, orders, rows, schema, verdicts, views
 from ingest.load.atomic import atomic_path
 from ingest.load.search_index import create_search_index
 from ingest.load.views import VIEWS
@@ -96,7 +96,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
 
 
 def ensure_db_shape(db: sqlite_utils.Database) -> None:
-    """The finishing pass: foreign-key indexes, full-text search (and the search page's index), the verdict tables, views."""
+    """The finishing pass: foreign-key indexes, full-text search (and the search page's index), the verdict tables, views, audits."""
     db.index_foreign_keys()
     for table, columns in schema.FULL_TEXT.items():
         db[table].enable_fts(columns, tokenize="porter")
@@ -110,6 +110,8 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
         for name, (_, *facets) in verdicts.INDEXES.items():
             for columns in facets:
                 db[name].create_index(columns)
+        for name, (table, order) in orders.INDEXES.items():  # the reader's lists, read in order
+            db.execute(f"create index [{name}] on [{table}] ({order})")
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
     with db.conn:
@@ -117,4 +119,6 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
             columns = [column[0] for column in db.execute(f"select * from ({sql.strip()}) limit 0").description]
             db[name].create(dict.fromkeys(columns, str), pk=columns[0])
             db.execute(f"insert into [{name}] {sql.strip()}")
+        for name, sql in audits.TABLES.items():  # rowids in each query's order: the order its table page shows
+            db.execute(f"create table [{name}] as {sql.strip()}")
     db.execute("analyze")

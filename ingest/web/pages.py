@@ -14,15 +14,11 @@ from datasette.database import QueryInterrupted
 from datasette.utils.asgi import NotFound, Response
 
 from ingest.check.grading import CERTAINTY
-from ingest.check.vocabulary import HORIZONS, RELATIONS, TREATMENT_VERDICTS
+from ingest.check.vocabulary import HORIZONS, RELATIONS
 from ingest.export.cite import doi_url
+from ingest.load import orders
+from ingest.load.orders import in_order
 from ingest.web.evidence_map import map_rows, render_map
-
-
-def in_order(column: str, values) -> str:
-    """SQL ranking a column's values in the given order (the vocabulary's), for ORDER BY."""
-    return f"case {column} " + " ".join(f"when '{value}' then {rank}" for rank, value in enumerate(values)) + " end"
-
 
 CLAIMS_OF_TREATMENT = """
 select v.*, c.quote, c.position, s.id as source_id, s.title as source_title, s.kind as source_kind, s.url as source_url
@@ -52,7 +48,7 @@ order by e.claim_id, {in_order('e.relation', RELATIONS)}, e.evidence_level is nu
 MAP_PAGE_SIZE = 200
 MAP_TREATMENTS = f"""
 select treatment_id, treatment, verdict from treatment_summary
-order by {in_order('verdict', TREATMENT_VERDICTS)}, lower(treatment), treatment_id
+order by {orders.TREATMENTS_BY_VERDICT}
 limit :limit offset :offset
 """
 MAP_STUDIES = """
@@ -244,7 +240,7 @@ def _page_number(text: str | None, pages: int) -> int:
 TREATMENTS_BY_CATEGORY = f"""
 with shown as (
   select treatment_id, treatment, category, verdict, studies, claims from treatment_summary
-  order by category, {in_order('verdict', TREATMENT_VERDICTS)}, lower(treatment), treatment_id
+  order by {orders.TREATMENTS_BY_CATEGORY}
   limit :limit offset :offset
 )
 select shown.*,
@@ -252,7 +248,7 @@ select shown.*,
   (select f.certainty from summary_of_findings f where f.treatment_id = shown.treatment_id
    order by {in_order('f.certainty', [label for label, _ in CERTAINTY.values()])} limit 1) as best_certainty
 from shown
-order by category, {in_order('verdict', TREATMENT_VERDICTS)}, lower(treatment), treatment_id
+order by {orders.TREATMENTS_BY_CATEGORY}
 """
 
 
@@ -282,13 +278,12 @@ from claim_verdicts v join claims c on c.id = v.claim_id join sources s on s.id 
 order by s.id, c.position, c.id
 limit :limit offset :offset
 """
-# Strongest design first, then newest: the order a reader scanning for the best evidence wants.
-STUDIES_BY_LEVEL = """
+STUDIES_BY_LEVEL = f"""
 select st.key, st.short_citation, st.title, st.year, st.design, st.evidence_level, st.n_participants, st.population,
   st.doi, st.pmid, st.pmcid, st.pedro_url, st.url, st.retracted,
   (select count(distinct e.claim_id) from claim_evidence e where e.study_key = st.key) as claims
 from studies st
-order by st.evidence_level is null, st.evidence_level, st.year desc, st.key
+order by {orders.STUDIES_BY_LEVEL}
 limit :limit offset :offset
 """
 
@@ -401,6 +396,6 @@ async def home_page_vars(datasette) -> dict:
         "kb_counts": counts,
         "kb_verdicts": [{"verdict": verdict, "n": n} for verdict, n in json.loads(counts["treatment_verdicts"]).items()],
         "kb_vocabulary": await _vocabulary(db),
-        "kb_audits": [(name, query.get("title", name)) for name, query in
-                      (datasette.metadata("queries", database=db.name) or {}).items() if name.startswith("audit_")],
+        "kb_audits": [(name, table.get("title", name)) for name, table in
+                      (datasette.metadata("tables", database=db.name) or {}).items() if name.startswith("audit_")],
     }
