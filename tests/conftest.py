@@ -19,7 +19,7 @@ import yaml
 from datasette.app import Datasette
 
 from ingest.check.inputs import Inputs, read_inputs
-from ingest.check.models import Claim, Condition, EvidenceLink, Source, Study, Treatment
+from ingest.check.models import Claim, Condition, EvidenceLink, Source, Study, Treatment, compact
 from ingest.load.build import build_database
 from ingest.read.bibtex import Reference
 
@@ -78,19 +78,19 @@ def one_source_inputs(studies: list[Study], claims: list[Claim], titles: dict | 
                       certainty: list | None = None) -> Inputs:
     """Validated inputs of one source and one condition (pfps), with the given studies, claims and
     treatments (else "treatment" and "other"); each study gets a reference of 2020 titled by
-    `titles` (else by its key)."""
+    `titles` (else by its key). The records are compacted, as reading the inputs leaves them."""
     titles = titles or {}
     return Inputs(
         references=[Reference(key=study.key, entry_type="article", line=1, fields={"title": titles.get(study.key, study.key), "year": "2020"},
                               year=2020) for study in studies],
-        sources=[source or Source(id="source", title="An article", kind="blog")],
-        conditions=[Condition(id="pfps", name="Patellofemoral pain")],
-        treatments=treatments or [Treatment(id="treatment", name="A treatment", category="exercise"),
-                                  Treatment(id="other", name="Another treatment", category="exercise")],
-        studies=studies,
-        claims=claims,
+        sources=[compact(source or Source(id="source", title="An article", kind="blog"))],
+        conditions=[compact(Condition(id="pfps", name="Patellofemoral pain"))],
+        treatments=[compact(treatment) for treatment in treatments or [Treatment(id="treatment", name="A treatment", category="exercise"),
+                                                                     Treatment(id="other", name="Another treatment", category="exercise")]],
+        studies=[compact(study) for study in studies],
+        claims=[compact(claim) for claim in claims],
         source_texts=source_texts or {},
-        certainty=certainty or [],
+        certainty=[compact(judgement) for judgement in certainty or []],
     )
 
 

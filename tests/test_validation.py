@@ -299,3 +299,42 @@ def test_a_file_where_everything_is_wrong_lists_a_hundred_problems_and_a_total(k
     assert in_bib[-1] == "references.bib: 50 more problems in this file, not listed: fix those above and run again to see them"
     others = len(lines) - len(in_bib) - 1  # the fixture's links to keys that are now missing
     assert lines[-1] == f"{150 + others} problems found; nothing was written."
+
+
+def test_a_field_line_needed_later_is_read_again_from_the_file(tmp_path):
+    """Checked records keep no YAML entry: the line of a field comes from reading the file again,
+    and if the file changed meanwhile, from the entry's own line (never another entry's)."""
+    from ingest.check.entries import check_entries, forget_files_read_again
+    from ingest.read.yamlfile import read_yaml_list
+
+    path = tmp_path / "treatments.yml"
+    path.write_text("- id: a\n  name: A\n  category: exercise\n\n- id: b\n  name: B\n  category: exercise\n", encoding="utf-8")
+    problems = []
+    checked = check_entries(path, read_yaml_list(path), "Treatment", "id", problems)
+    assert problems == [] and [(c.record.id, c.index, c.line) for c in checked] == [("a", 0, 1), ("b", 1, 5)]
+    assert not hasattr(checked[1], "entry") and not hasattr(checked[1], "__dict__")
+    assert checked[1].line_of(("category",)) == 7
+    forget_files_read_again()
+    path.write_text("- id: b\n  name: B\n  category: exercise\n", encoding="utf-8")
+    assert checked[1].line_of(("category",)) == 5
+    forget_files_read_again()
+
+
+def test_records_are_compacted_with_every_field_and_property():
+    from dataclasses import asdict, fields
+
+    from ingest.check.models import Certainty, Claim, compact
+
+    claim = Claim.model_validate({
+        "id": "c", "source": "s", "quote": " q ", "text": "t", "claim_type": "symptom", "condition": "pfps", "tags": ["x"],
+        "evidence": [{"study": "k", "relation": "supports", "directness": "direct", "finding": "f", "tested": ["tx"],
+                      "effect": {"estimate": 2, "quote": "e", "verified_at": "https://example.org"}}]})
+    small = compact(claim)
+    assert [field.name for field in fields(small)] == list(Claim.model_fields)
+    assert asdict(small) == {**claim.model_dump(), "treatments": (), "tags": ("x",), "evidence": (
+        {**claim.evidence[0].model_dump(), "tested": ("tx",), "effect": claim.evidence[0].effect.model_dump()},)}
+    assert (small.quote, small.evidence[0].effect.estimate) == ("q", 2.0)
+    judgement = compact(Certainty.model_validate({"treatment": "t", "outcome": "pain"}))
+    assert judgement.key == "t/pain/any time"
+    with pytest.raises(AttributeError):
+        small.text = "changed"

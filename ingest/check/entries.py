@@ -2,27 +2,56 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.check import vocabulary as v
-from ingest.problems import Problem
-from ingest.read.yamlfile import Entry, Items
+from ingest.check.unfinished import TODO
+from ingest.problems import InputError, Problem
+from ingest.read.yamlfile import Entry, Items, read_yaml_list
 
 if TYPE_CHECKING:  # the models are imported only to check entries
     from pydantic import BaseModel
 
-    from ingest.check.models import Study
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Checked:
-    """A validated record with the YAML entry it came from (for the lines of later problems)."""
+    """A validated record, and where it was written: its file, its place in that file's list and its line.
 
-    record: BaseModel
-    entry: Entry
+    The YAML entry itself is not kept: at 100,000 studies the entries of every file, held together
+    until the checks across files were done, took a gigabyte. A later problem that needs the line
+    of one field reads the file again (line_of), which only bad input costs.
+    """
+
+    record: object  # the model's record, compacted (ingest/check/models.py)
     path: Path  # the file it came from: claims come from one file per source
+    index: int  # its position in the file's list
+    line: int  # the line its entry starts on
+    unfinished: bool = False  # a field still holds TODO (ingest/check/unfinished.py reads it again)
+
+    def line_of(self, loc: tuple) -> int:
+        """The line of one of its fields, given the field's path of keys and list indexes."""
+        entry = entry_in_file(self.path, self.index)
+        return entry.line_of(loc) if isinstance(entry, Entry) and entry.line == self.line else self.line
+
+
+def entry_in_file(path: Path, index: int):
+    """The entry at `index` in a YAML file as it is now (None if the file no longer reads)."""
+    items = _file_items(path)
+    return items[index] if items is not None and index < len(items) else None
+
+
+@functools.lru_cache(maxsize=4)  # the problems of one file come together; cleared by each read of the inputs
+def _file_items(path: Path) -> list | None:
+    try:
+        return read_yaml_list(path)
+    except InputError:
+        return None
+
+
+forget_files_read_again = _file_items.cache_clear
 
 
 def check_entries(path: Path, entries: list, model_name: str, id_field: str, problems: list,
@@ -58,7 +87,7 @@ def check_entries(path: Path, entries: list, model_name: str, id_field: str, pro
             problems.append(Problem(str(path), entry.line_of((id_field,)), message))
             continue
         first_used[identity] = (path, entry.line)
-        checked.append(Checked(record, entry, path))
+        checked.append(Checked(models.compact(record), path, index, entry.line, TODO in entry.values()))
     return checked
 
 
@@ -68,17 +97,18 @@ def _label(model: type[BaseModel], entry: Entry, id_field: str) -> str:
     return f"{name} '{identity}'" if isinstance(identity, str) else f"{name} at line {entry.line}"
 
 
-def level_problems(path: Path, study: Study, entry: Entry) -> list[Problem]:
+def level_problems(checked: Checked) -> list[Problem]:
     """A study's level must suit its design, and a PEDro score must say where it was read."""
+    study, path = checked.record, checked.path
     label = f"study '{study.key}'"
     if study.pedro_score is not None and not study.pedro_url:
         message = f"{label}: pedro_score needs a pedro_url: add the PEDro record it was read from"
-        return [Problem(str(path), entry.line_of(("pedro_score",)), message)]
+        return [Problem(str(path), checked.line_of(("pedro_score",)), message)]
     if study.design in v.NOT_LEVELLED_DESIGNS and study.evidence_level is not None:
         message = f"{label}: a {study.design} is not given an evidence level: remove evidence_level"
-        return [Problem(str(path), entry.line_of(("evidence_level",)), message)]
+        return [Problem(str(path), checked.line_of(("evidence_level",)), message)]
     if study.design not in v.NOT_LEVELLED_DESIGNS and study.evidence_level is None:
         usual = v.DESIGNS[study.design][1]
         message = f"{label}: missing evidence_level for a {study.design}: add it (usually {usual} in {v.DEFAULT_LEVEL_SCHEME})"
-        return [Problem(str(path), entry.line, message)]
+        return [Problem(str(path), checked.line, message)]
     return []

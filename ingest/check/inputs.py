@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.check.enrichment import cached_enrichment, enrichment_warnings
-from ingest.check.entries import check_entries
+from ingest.check.entries import check_entries, forget_files_read_again
 from ingest.check.links import cross_file_problems, read_source_texts
 from ingest.check.paused_gc import garbage_collection_paused
 from ingest.check.unfinished import report_unfinished
@@ -56,6 +56,7 @@ class Inputs:
 @garbage_collection_paused()
 def read_inputs(bib_path: Path, data_dir: Path) -> Inputs:
     """Parse and validate references.bib and the YAML files; raise InputError with every problem."""
+    forget_files_read_again()  # (lines of fields are read again from the files as they are now)
     problems: list[Problem] = []
     # Known ids include those of invalid entries, and are None for an unreadable file (see links.py).
     known: dict[str, set | None] = {}
@@ -73,6 +74,7 @@ def read_inputs(bib_path: Path, data_dir: Path) -> Inputs:
     problems = report_unfinished(problems, checked["claims"] + checked["studies.yml"])
     source_texts = read_source_texts(data_dir, checked["sources.yml"], problems)
     problems += cross_file_problems(bib_path, data_dir, references, checked, known, source_texts)
+    forget_files_read_again()
     if problems:
         raise InputError(problems)
     records = {name: [c.record for c in items] for name, items in checked.items()}
@@ -123,7 +125,7 @@ def _read_claims(data_dir: Path, source_order: list[str], problems: list[Problem
 def misplaced_claims(path: Path, claims: list) -> list[Problem]:
     """A file of data/claims/ holds the claims of the source it is named after."""
     return [
-        Problem(str(path), c.entry.line_of(("source",)),
+        Problem(str(path), c.line_of(("source",)),
                 f"claim '{c.record.id}' is from source '{c.record.source}', but this file holds the claims of "
                 f"'{path.stem}': move it to {CLAIMS_FOLDER}/{c.record.source}.yml, or fix its source")
         for c in claims if c.record.source != path.stem

@@ -65,7 +65,7 @@ def known_ids(references: list[Reference], checked: dict, known: dict) -> dict[s
 
 
 def _as_list(value) -> list:
-    return value if isinstance(value, list) else [value]
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def _unknown(ids: dict, name: str, value) -> bool:
@@ -89,24 +89,25 @@ def _unknown_key(value: str, ids: KnownIds, add: str, fix: str) -> str:
 
 def _study_problems(path: Path, studies: list[Checked], ids: dict) -> list[Problem]:
     problems = []
-    for study, entry in ((c.record, c.entry) for c in studies):
+    for checked in studies:
+        study = checked.record
         label = f"study '{study.key}'"
         if _unknown(ids, "references.bib", study.key):
             mend = _unknown_key(study.key, ids["references.bib"], "add the reference there", "fix the citekey")
-            problems.append(Problem(str(path), entry.line_of(("key",)), f"{label} is not in references.bib: {mend}"))
+            problems.append(Problem(str(path), checked.line_of(("key",)), f"{label} is not in references.bib: {mend}"))
         if study.condition and _unknown(ids, "conditions.yml", study.condition):
             message = f"{label}: {_unknown_id('condition', study.condition, ids['conditions.yml'], 'conditions.yml')}"
-            problems.append(Problem(str(path), entry.line_of(("condition",)), message))
-        problems += level_problems(path, study, entry)
+            problems.append(Problem(str(path), checked.line_of(("condition",)), message))
+        problems += level_problems(checked)
     return problems
 
 
 def _claim_problems(claims: list[Checked], ids: dict) -> list[Problem]:
     problems = []
     for checked in claims:
-        claim, entry = checked.record, checked.entry
+        claim = checked.record
         problems += [
-            Problem(str(checked.path), entry.line_of(loc), f"claim '{claim.id}': {message}")
+            Problem(str(checked.path), checked.line_of(loc), f"claim '{claim.id}': {message}")
             for loc, message in _claim_reference_problems(claim, ids)
         ]
     return problems
@@ -151,17 +152,18 @@ def _tested_meant(claim: Claim, loc: tuple, message: str, treatments: KnownIds |
 
 def _certainty_problems(path: Path, ratings: list[Checked], ids: dict) -> list[Problem]:
     problems = []
-    for rating, entry in ((c.record, c.entry) for c in ratings):
+    for checked in ratings:
+        rating = checked.record
         label = f"certainty for {rating.key}"
         if _unknown(ids, "treatments.yml", rating.treatment):
             message = f"{label}: {_unknown_id('treatment', rating.treatment, ids['treatments.yml'], 'treatments.yml')}"
-            problems.append(Problem(str(path), entry.line_of(("treatment",)), message))
+            problems.append(Problem(str(path), checked.line_of(("treatment",)), message))
         if rating.source and _unknown(ids, "studies.yml", rating.source):
             studies = ids["studies.yml"]
             listing = studies.listing()
             message = (f"{label}: unknown study '{rating.source}': {studies.did_you_mean(rating.source)}"
                        "use the key of the review the judgement comes from" + (f": one of {listing}" if listing else ""))
-            problems.append(Problem(str(path), entry.line_of(("source",)), message))
+            problems.append(Problem(str(path), checked.line_of(("source",)), message))
     return problems
 
 
@@ -171,19 +173,20 @@ SOURCE_TEXTS = "sources"  # the folder of data/ that holds the copies of the sou
 def read_source_texts(data_dir: Path, sources: list[Checked], problems: list[Problem]) -> dict[str, str]:
     """The text of each source article that has a text_file, by source id."""
     texts = {}
-    for source, entry in ((c.record, c.entry) for c in sources):
+    for checked in sources:
+        source = checked.record
         if not source.text_file:
             continue
         label = f"source '{source.id}': text_file {source.text_file}"
-        where = (str(data_dir / "sources.yml"), entry.line_of(("text_file",)))
         if not _inside(data_dir / SOURCE_TEXTS, data_dir / source.text_file):
             # its text goes into the published database: only the article copies may be read
-            problems.append(Problem(*where, f"{label}: is not in data/{SOURCE_TEXTS}/: put the article's copy there"))
+            problems.append(Problem(str(checked.path), checked.line_of(("text_file",)),
+                                    f"{label}: is not in data/{SOURCE_TEXTS}/: put the article's copy there"))
             continue
         try:
             texts[source.id] = read_text(data_dir / source.text_file)
         except InputError as error:
-            problems.append(Problem(*where, f"{label}: {error.problems[0].message}"))
+            problems.append(Problem(str(checked.path), checked.line_of(("text_file",)), f"{label}: {error.problems[0].message}"))
     return texts
 
 
@@ -197,13 +200,14 @@ def _quote_problems(texts: dict[str, str], claims: list[Checked]) -> list[Proble
     normalised = {source_id: normalise_space(text) for source_id, text in texts.items()}
     articles: dict[str, ArticleText] = {}  # made only for a source with a quote that is not in it
     problems = []
-    for claim, entry, path in ((c.record, c.entry, c.path) for c in claims):
+    for checked in claims:
+        claim = checked.record
         quote = normalise_space(claim.quote)
         if claim.source in normalised and quote not in normalised[claim.source]:
             if claim.source not in articles:
                 articles[claim.source] = ArticleText(normalised[claim.source])
             article = articles[claim.source]
-            problems.append(Problem(str(path), entry.line_of(("quote",)), f"claim '{claim.id}': {article.where_quote_differs(quote)}"))
+            problems.append(Problem(str(checked.path), checked.line_of(("quote",)), f"claim '{claim.id}': {article.where_quote_differs(quote)}"))
     return problems
 
 

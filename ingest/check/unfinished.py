@@ -34,15 +34,16 @@ WHAT_TO_WRITE = {
 def unfinished_problems(checked: list[Checked], problems: list[Problem] = ()) -> list[Problem]:
     """A problem for each field still TODO: in the checked claims and studies, and in the entries of
     the files where `problems` show a TODO value the model refused (read again to find them)."""
-    # (`in` on the values first: a build checks every entry, and almost none has a TODO)
-    entries = {(str(c.path), c.entry.line): (c.path, c.entry) for c in checked if TODO in c.entry.values()}
+    from ingest.check.entries import entry_in_file
+
+    entries = {(str(c.path), c.line): (c.path, entry_in_file(c.path, c.index)) for c in checked if c.unfinished}
     for path in sorted({p.path for p in problems if TODO in p.message and _holds_claims_or_studies(Path(p.path))}):
         try:
             items = read_yaml_list(Path(path))
         except InputError:  # its own problems are reported already
             continue
         entries |= {(path, e.line): (Path(path), e) for e in items if isinstance(e, Entry) and TODO in e.values()}
-    return [problem for path, entry in entries.values() for problem in _todo_fields(path, entry)]
+    return [problem for path, entry in entries.values() if isinstance(entry, Entry) for problem in _todo_fields(path, entry)]
 
 
 def report_unfinished(problems: list[Problem], checked: list[Checked]) -> list[Problem]:

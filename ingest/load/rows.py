@@ -1,6 +1,7 @@
 """Turn validated inputs into table rows: pure functions, no database."""
 
 import json
+from dataclasses import asdict
 
 from ingest.check import grading
 from ingest.check import vocabulary as v
@@ -12,7 +13,7 @@ RETRACTING_NOTICES = {"retraction", "withdrawal", "removal"}
 def table_rows(inputs):
     """(table, rows) for every table, parents first; rows are made as they are inserted."""
     enrichment = list(inputs.enrichment.values())
-    yield "sources", ({**s.model_dump(), "text": inputs.source_texts.get(s.id)} for s in inputs.sources)
+    yield "sources", ({**asdict(s), "text": inputs.source_texts.get(s.id)} for s in inputs.sources)
     yield "conditions", (condition_row(c) for c in inputs.conditions)
     yield "treatments", (treatment_row(t) for t in inputs.treatments)
     yield "studies", study_rows(inputs.references, inputs.studies, inputs.enrichment)
@@ -45,13 +46,13 @@ def table_rows(inputs):
 
 
 def condition_row(condition) -> dict:
-    row = condition.model_dump()
+    row = asdict(condition)
     row["aliases"] = json.dumps(condition.aliases, ensure_ascii=False)
     return row
 
 
 def treatment_row(treatment) -> dict:
-    row = treatment.model_dump()
+    row = asdict(treatment)
     row["synonyms"] = json.dumps(treatment.synonyms, ensure_ascii=False)
     return row
 
@@ -172,7 +173,7 @@ def numbered_links(claims):
 
 def evidence_row(evidence_id: int, claim, link, study_levels: dict) -> dict:
     """A link, levelled by its claim's question: the level the curator gave it, else its study's."""
-    effect = link.effect.model_dump() if link.effect else {}
+    effect = asdict(link.effect) if link.effect else {}
     return {
         "id": evidence_id,
         "claim_id": claim.id,
