@@ -208,6 +208,16 @@ CASES = [
         [("data/treatments.yml", "name: The 10% rule", "name: [The 10% rule")],
         ["data/treatments.yml:11: YAML syntax error: while parsing a flow sequence here, expected ',' or ']', but got ':' at line 12; fix the YAML"],
     ),
+    (
+        # files are read and checked one entry at a time: a file found broken at its end is reported
+        # whole, and the claims read before the break are not counted (no duplicate id said here)
+        "YAML syntax error at the end of a claims file read before another with one of its ids",
+        [("data/claims/orthoregen-runners-knee.yml", "  treatments: [prolotherapy]\n",
+          "  treatments: [prolotherapy]\n- id: broken\n  text: [unclosed\n"),
+         ("data/claims/lombard-pfps-runners.yml", "- id: lombard-ten-percent", "- id: ortho-prp-chondromalacia")],
+        ["data/claims/orthoregen-runners-knee.yml:97: YAML syntax error: while parsing a flow sequence here, expected ',' or ']', "
+         "but got '<stream end>' at line 98; fix the YAML"],
+    ),
 ]
 
 
@@ -305,12 +315,12 @@ def test_a_field_line_needed_later_is_read_again_from_the_file(tmp_path):
     """Checked records keep no YAML entry: the line of a field comes from reading the file again,
     and if the file changed meanwhile, from the entry's own line (never another entry's)."""
     from ingest.check.entries import check_entries, forget_files_read_again
-    from ingest.read.yamlfile import read_yaml_list
+    from ingest.read.yamlfile import stream_yaml_list
 
     path = tmp_path / "treatments.yml"
     path.write_text("- id: a\n  name: A\n  category: exercise\n\n- id: b\n  name: B\n  category: exercise\n", encoding="utf-8")
     problems = []
-    checked = check_entries(path, read_yaml_list(path), "Treatment", "id", problems)
+    checked = check_entries(path, stream_yaml_list(path), "Treatment", "id", problems)
     assert problems == [] and [(c.record.id, c.index, c.line) for c in checked] == [("a", 0, 1), ("b", 1, 5)]
     assert not hasattr(checked[1], "entry") and not hasattr(checked[1], "__dict__")
     assert checked[1].line_of(("category",)) == 7

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 from ingest.check import vocabulary as v
 from ingest.check.unfinished import TODO
 from ingest.problems import InputError, Problem
-from ingest.read.yamlfile import Entry, Items, read_yaml_list
+from ingest.read.yamlfile import Entry, read_yaml_list
 
 if TYPE_CHECKING:  # the models are imported only to check entries
     from pydantic import BaseModel
@@ -54,28 +55,21 @@ def _file_items(path: Path) -> list | None:
 forget_files_read_again = _file_items.cache_clear
 
 
-def check_entries(path: Path, entries: list, model_name: str, id_field: str, problems: list,
+def check_entries(path: Path, items: Iterable[tuple[object, int]], model_name: str, id_field: str, problems: list,
                   first_used: dict | None = None) -> list[Checked]:
-    """Validate each YAML entry against its model; report bad fields and duplicate ids. Ids are
-    unique within the file, or across files when they share `first_used` (id -> (path, line))."""
-    if not entries:
-        return []  # pydantic and the models load only when there is something to check
-    from pydantic import ValidationError
-
-    from ingest.check import models
-    from ingest.check.wording import explain_all
-
-    model = getattr(models, model_name)
+    """Validate each YAML entry, given with its line as it is read, against its model; report bad
+    fields and duplicate ids. Ids are unique within the file, or across files when they share
+    `first_used` (id -> (path, line))."""
     checked, first_used = [], {} if first_used is None else first_used
-    for index, entry in enumerate(entries):
+    for index, (entry, line) in enumerate(items):
         if not isinstance(entry, Entry):
-            line = entries.item_lines[index] if isinstance(entries, Items) else None
             problems.append(Problem(str(path), line, f"entry {index + 1} is not a mapping: write it as 'field: value' lines"))
             continue
+        model, invalid, explain_all, compact = _validation(model_name)
         label = _label(model, entry, id_field)
         try:
             record = model.model_validate(entry)
-        except ValidationError as error:
+        except invalid as error:
             problems += [Problem(str(path), entry.line_of(loc), f"{label}: {message}")
                          for loc, message in explain_all(error.errors(), model, entry)]
             continue
@@ -87,8 +81,20 @@ def check_entries(path: Path, entries: list, model_name: str, id_field: str, pro
             problems.append(Problem(str(path), entry.line_of((id_field,)), message))
             continue
         first_used[identity] = (path, entry.line)
-        checked.append(Checked(models.compact(record), path, index, entry.line, TODO in entry.values()))
+        checked.append(Checked(compact(record), path, index, entry.line, TODO in entry.values()))
     return checked
+
+
+@functools.cache
+def _validation(model_name: str) -> tuple:
+    """The model, pydantic's error, what words its errors, and what compacts a record: loaded only
+    when there is an entry to check."""
+    from pydantic import ValidationError
+
+    from ingest.check import models
+    from ingest.check.wording import explain_all
+
+    return getattr(models, model_name), ValidationError, explain_all, models.compact
 
 
 def _label(model: type[BaseModel], entry: Entry, id_field: str) -> str:

@@ -13,7 +13,7 @@ from ingest.check.paused_gc import garbage_collection_paused
 from ingest.check.unfinished import report_unfinished
 from ingest.problems import InputError, Problem
 from ingest.read.bibtex import Reference, parse_bibtex
-from ingest.read.yamlfile import Entry, read_yaml_list
+from ingest.read.yamlfile import Entry, stream_yaml_list
 
 if TYPE_CHECKING:
     from ingest.check.models import Claim, Condition, Source, Study, Treatment
@@ -66,10 +66,7 @@ def read_inputs(bib_path: Path, data_dir: Path) -> Inputs:
     checked = {}
     present = {name: model for name, model in OPTIONAL_DATA_FILES.items() if (data_dir / name).exists()}
     for name, (model_name, id_field) in (DATA_FILES | present).items():
-        path = data_dir / name
-        entries = _collect(problems, read_yaml_list, path)
-        checked[name] = check_entries(path, entries or [], model_name, id_field, problems)
-        known[name] = None if entries is None else {e.get(id_field) for e in entries if isinstance(e, Entry)}
+        checked[name], known[name] = read_and_check(data_dir / name, model_name, id_field, problems)
     checked["claims"], warnings = _read_claims(data_dir, [c.record.id for c in checked["sources.yml"]], problems)
     problems = report_unfinished(problems, checked["claims"] + checked["studies.yml"])
     source_texts = read_source_texts(data_dir, checked["sources.yml"], problems)
@@ -114,12 +111,40 @@ def _read_claims(data_dir: Path, source_order: list[str], problems: list[Problem
                                 "run `python -m ingest split-claims` to move them to data/claims/<source>.yml, one file per article"))
     claims, first_used = [], {}
     for path in files:
-        entries = _collect(problems, read_yaml_list, path)
-        checked = check_entries(path, entries or [], "Claim", "id", problems, first_used)
+        checked, _ = read_and_check(path, "Claim", "id", problems, first_used)
         if path.parent.name == CLAIMS_FOLDER:  # (a claim whose source is unknown is reported as such, not as misplaced)
             problems += misplaced_claims(path, [c for c in checked if c.record.source in source_order])
         claims += checked
     return claims, warnings
+
+
+def read_and_check(path: Path, model_name: str, id_field: str, problems: list[Problem],
+                   first_used: dict | None = None) -> tuple[list, set | None]:
+    """A YAML file's entries, each checked as it is read, and the ids of all its entries (those of
+    invalid entries too); ([], None) for a file that cannot be read, with its problems.
+
+    The file is read one entry at a time (ingest/read/yamlfile.py): its whole YAML tree is never
+    held, nor are the entries once checked. A file that turns out unreadable part-way is reported
+    as a whole, as if no entry had been read: what its first entries gave is let go.
+    """
+    ids, found = set(), []
+
+    def noting_ids(items):
+        for item, line in items:
+            if isinstance(item, Entry):
+                ids.add(item.get(id_field))
+            yield item, line
+
+    try:
+        checked = check_entries(path, noting_ids(stream_yaml_list(path)), model_name, id_field, found, first_used)
+    except InputError as error:
+        if first_used is not None:
+            for identity in [identity for identity, (where, _) in first_used.items() if where == path]:
+                del first_used[identity]
+        problems += error.problems
+        return [], None
+    problems += found
+    return checked, ids
 
 
 def misplaced_claims(path: Path, claims: list) -> list[Problem]:
