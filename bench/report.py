@@ -16,7 +16,7 @@ INTRO = """\
 
 `make bench` runs `bench/bench.py`: it times `ingest build` on the two large real BibTeX exports in
 `tests/fixtures/bibtex/` and on synthetic knowledge bases of several sizes (studies, claims and
-links in the real data's proportions), then times Datasette's answers on the smallest and largest.
+links in the real data's proportions), then times Datasette's answers at each size.
 It writes `bench/results.json` and this page from it, with `bench/report.py`: do not edit this
 page by hand. `make bench SIZES="1000 10000"` picks the synthetic sizes.
 """
