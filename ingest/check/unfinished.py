@@ -34,7 +34,7 @@ WHAT_TO_WRITE = {
 def unfinished_problems(checked: list[Checked], problems: list[Problem] = ()) -> list[Problem]:
     """A problem for each field still TODO: in the checked claims and studies, and in the entries of
     the files where `problems` show a TODO value the model refused (read again to find them)."""
-    from ingest.check.entries import entry_in_file
+    from ingest.check.entries import entry_in_file  # (here: entries.py imports this module)
 
     entries = {(str(c.path), c.line): (c.path, entry_in_file(c.path, c.index)) for c in checked if c.unfinished}
     for path in sorted({p.path for p in problems if TODO in p.message and _holds_claims_or_studies(Path(p.path))}):

@@ -17,7 +17,6 @@ from ingest.check.grading import CERTAINTY
 from ingest.check.vocabulary import HORIZONS, RELATIONS
 from ingest.export.cite import doi_url
 from ingest.load import orders
-from ingest.load.orders import in_order
 from ingest.web.evidence_map import map_rows, render_map
 
 CLAIMS_OF_TREATMENT = """
@@ -42,7 +41,7 @@ select e.id, e.claim_id, e.relation, e.directness, e.cited_by_source, e.finding,
 from claim_evidence e
 join studies st on st.key = e.study_key
 where e.claim_id in (select value from json_each(:ids))
-order by e.claim_id, {in_order('e.relation', RELATIONS)}, e.evidence_level is null, e.evidence_level, st.year desc, e.id
+order by e.claim_id, {orders.in_order('e.relation', RELATIONS)}, e.evidence_level is null, e.evidence_level, st.year desc, e.id
 """
 # The map draws a page of treatments at a time, in the order of TREATMENT_VERDICTS, then by name.
 MAP_PAGE_SIZE = 200
@@ -57,7 +56,7 @@ from treatment_evidence where treatment_id in (select value from json_each(:ids)
 """
 FINDINGS_OF_TREATMENT = f"""
 select * from summary_of_findings where treatment_id = :id
-order by outcome is null, outcome, horizon is null, {in_order('horizon', HORIZONS)}
+order by outcome is null, outcome, horizon is null, {orders.in_order('horizon', HORIZONS)}
 """
 
 
@@ -171,7 +170,7 @@ join claim_verdicts v on v.claim_id = e.claim_id
 join claims c on c.id = e.claim_id
 join sources s on s.id = c.source_id
 where e.study_key = :key
-order by {in_order('e.relation', RELATIONS)}, c.position, e.id
+order by {orders.in_order('e.relation', RELATIONS)}, c.position, e.id
 """
 TREATMENTS_TESTED_BY_STUDY = """
 select distinct t.id, t.name from claim_evidence e
@@ -246,7 +245,7 @@ with shown as (
 select shown.*,
   (select count(*) from summary_of_findings f where f.treatment_id = shown.treatment_id) as findings,
   (select f.certainty from summary_of_findings f where f.treatment_id = shown.treatment_id
-   order by {in_order('f.certainty', [label for label, _ in CERTAINTY.values()])} limit 1) as best_certainty
+   order by {orders.in_order('f.certainty', [label for label, _ in CERTAINTY.values()])} limit 1) as best_certainty
 from shown
 order by {orders.TREATMENTS_BY_CATEGORY}
 """
