@@ -110,6 +110,7 @@ def serve_timings(dbs: dict[int, Path]) -> dict:
             # the largest audit, and a list that was a canned query over every claim
             "audit_contradicted_by_strong_studies": "/evidence/audit_contradicted_by_strong_studies",
             "claims_without_support": "/evidence/claims_without_support",
+            "cite_pack_for_treatment": "/evidence/cite_pack?target=t7",
         }
 
     async def timed(name: str) -> dict:

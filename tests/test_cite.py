@@ -1,6 +1,7 @@
 """Cite packs: the references behind a claim or treatment, as Markdown, BibTeX and CSL-JSON."""
 
 import json
+import sqlite3
 import urllib.parse
 
 import bibtexparser
@@ -64,6 +65,22 @@ def test_prp_cite_pack_as_csl_json_is_accepted_by_a_csl_processor(fixture_db):
 def test_cite_pack_for_a_claim(fixture_db):
     result = run_cite(fixture_db, "ortho-regenerative-relieves-pfps", "--format", "bibtex")
     assert [entry.key for entry in bibtexparser.parse_string(result.output).entries] == ["uslu2024dextrose"]
+
+
+@pytest.mark.parametrize("target, keys", [
+    ("prp", ["bennell2021effect", "uslu2024dextrose", "chalidis2025role", "katz2024advanced"]),  # a treatment
+    ("ortho-prp-chondromalacia", ["bennell2021effect", "katz2024advanced"]),  # a claim
+    ("bennell2021effect", ["bennell2021effect"]),  # a study a claim links
+    ("hossain2011foot", []),  # a study no claim links
+])
+def test_the_studies_of_each_kind_of_target_are_found_by_index(fixture_db, target, keys):
+    """Each kind of target has its own branch, read by index: no cite pack reads every link. (Which
+    way studies are read depends on how many there are: the bench times it at 100,000.)"""
+    db = sqlite3.connect(fixture_db)
+    assert [row[0] for row in db.execute(cite.STUDIES_FOR_TARGET, {"target": target})] == keys
+    plan = [step[3] for step in db.execute(f"explain query plan {cite.STUDIES_FOR_TARGET}", {"target": target})]
+    assert [step.split(" USING")[0] for step in plan if "claim_evidence" in step or "claim_treatments" in step] == [
+        "SEARCH claim_evidence", "SEARCH claim_treatments", "SEARCH claim_evidence", "SEARCH claim_evidence"]
 
 
 def test_unknown_target(fixture_db):

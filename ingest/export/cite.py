@@ -14,13 +14,20 @@ from citeproc.source.json import CiteProcJSON
 
 STYLE = Path(__file__).parent / "styles" / "american-medical-association.csl"
 
-# Studies linked to a claim, or to any claim naming a treatment; strongest evidence first.
+# Studies linked to a claim, or to any claim naming a treatment, or the study itself if a claim
+# links it; strongest evidence first. One branch per kind of target, each by index: a single join
+# with the three tests OR-ed read every link (0.5 s at 100,000 studies).
 STUDIES_FOR_TARGET = """
-select distinct studies.* from studies
-join claim_evidence on claim_evidence.study_key = studies.key
-where claim_evidence.claim_id = :target
-   or claim_evidence.claim_id in (select claim_id from claim_treatments where treatment_id = :target)
-   or studies.key = :target
+select studies.* from studies
+where studies.key in (
+  select study_key from claim_evidence where claim_id = :target
+  union
+  select claim_evidence.study_key from claim_treatments
+  join claim_evidence on claim_evidence.claim_id = claim_treatments.claim_id
+  where claim_treatments.treatment_id = :target
+  union
+  select study_key from claim_evidence where study_key = :target
+)
 order by studies.evidence_level is null, studies.evidence_level, studies.year desc, studies.key
 """
 TARGET_EXISTS = """select exists(select 1 from claims where id = :target) or exists(select 1 from treatments where id = :target)
