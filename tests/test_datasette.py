@@ -5,7 +5,7 @@ import sqlite_utils
 from conftest import build_tiny_db
 from datasette.app import Datasette
 
-from ingest.load import audits, verdicts
+from ingest.load import audits, schema, verdicts
 
 
 async def get_rows(datasette, path: str) -> list[dict]:
@@ -259,8 +259,14 @@ async def test_canned_query_pages_open_with_their_sql_hidden(datasette):
     assert 'id="sql-query"' not in html and 'id="sql-editor"' not in html
 
 
-def test_each_facet_of_a_computed_table_has_its_index(metadata):
-    """A facet counts the whole table on every visit: on the tables the build computes, by index."""
+def test_each_facet_has_its_index(metadata, fixture_db):
+    """A facet counts the whole table on every visit: by index, on every table that has facets."""
     tables = metadata["databases"]["evidence"]["tables"]
     for name, indexes in verdicts.INDEXES.items():
         assert [[facet] for facet in tables[name].get("facets", [])] == [columns for columns in indexes if columns != indexes[0]], name
+    loaded = {name: table["facets"] for name, table in tables.items() if table.get("facets") and name in schema.TABLES}
+    assert loaded == schema.FACET_INDEXES
+    db = sqlite_utils.Database(fixture_db)
+    for name, table in tables.items():
+        indexed = [index.columns for index in db[name].indexes]
+        assert [facet for facet in table.get("facets", []) if [facet] not in indexed] == [], name

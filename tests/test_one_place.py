@@ -73,7 +73,7 @@ def test_no_sql_is_written_in_two_files():
 
 def test_a_copied_query_would_be_found():
     """The check itself: a canned query pasted into a module is reported."""
-    [(_, cite_pack)] = [(where, sql) for where, sql in sql_pieces() if "claim_treatments where treatment_id = :target" in sql]
+    [(_, cite_pack)] = [(where, sql) for where, sql in sql_pieces() if "where claim_treatments.treatment_id = :target" in sql]
     assert copies([("metadata.yml:copy", cite_pack), ("ingest/export/cite.py", cite_pack)]) != []
     assert copies([("a.py", "select a\nfrom b\njoin c on c.x = b.x\nwhere 1"), ("b.py", "select z\nfrom b\njoin c on c.x = b.x")]) == []
 

@@ -13,7 +13,6 @@ from ingest.check.vocabulary import CLAIM_VERDICTS
 from ingest.load import audits, history, orders, rows, schema, verdicts, views
 from ingest.load.atomic import atomic_path
 from ingest.load.search_index import create_search_index
-from ingest.load.views import VIEWS
 
 # Python's sqlite3 looks for an adapter before it binds a None, and most columns of most rows are
 # NULL. This adapter ends that search at once and hands None back unchanged, so every NULL is bound
@@ -96,7 +95,8 @@ def create_tables(db: sqlite_utils.Database) -> None:
 
 
 def ensure_db_shape(db: sqlite_utils.Database) -> None:
-    """The finishing pass: foreign-key indexes, full-text search (and the search page's index), the verdict tables, views, audits."""
+    """The finishing pass: foreign-key indexes, full-text search (and the search page's index), the
+    verdict tables, the tables queried as views, the audits, and the facets' indexes."""
     db.index_foreign_keys()
     for table, columns in schema.FULL_TEXT.items():
         db[table].enable_fts(columns, tokenize="porter")
@@ -112,13 +112,18 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
                 db[name].create_index(columns)
         for name, (table, order) in orders.INDEXES.items():  # the reader's lists, read in order
             db.execute(f"create index [{name}] on [{table}] ({order})")
-    for name, sql in VIEWS.items():
-        db.create_view(name, sql.strip(), replace=True)
     with db.conn:
-        for name, sql in views.TABLES.items():  # keyed by their first column, so no rowid shows
+        for name, sql in views.KEYED_TABLES.items():  # keyed by their first column, so no rowid shows
             columns = [column[0] for column in db.execute(f"select * from ({sql.strip()}) limit 0").description]
             db[name].create(dict.fromkeys(columns, str), pk=columns[0])
             db.execute(f"insert into [{name}] {sql.strip()}")
-        for name, sql in audits.TABLES.items():  # rowids in each query's order: the order its table page shows
+        for name, sql in {**views.TABLES, **audits.TABLES}.items():  # rowids in each query's order: the order a table page shows
             db.execute(f"create table [{name}] as {sql.strip()}")
+        # Last, so that no index on a column of few values misleads the queries above (as verdicts' facets would)
+        for name, indexes in views.INDEXES.items():
+            for columns in indexes:
+                db[name].create_index(columns)
+        for name, facets in schema.FACET_INDEXES.items():
+            for column in facets:
+                db[name].create_index([column], if_not_exists=True)  # (some are foreign keys, indexed already)
     db.execute("analyze")
