@@ -111,6 +111,10 @@ def serve_timings(dbs: dict[int, Path]) -> dict:
             "audit_contradicted_by_strong_studies": "/evidence/audit_contradicted_by_strong_studies",
             "claims_without_support": "/evidence/claims_without_support",
             "cite_pack_for_treatment": "/evidence/cite_pack?target=t7",
+            # whole tables as Datasette shows them, with their facets
+            "evidence_table": "/evidence/evidence_table",
+            "claim_evidence_table": "/evidence/claim_evidence",
+            "studies_table": "/evidence/studies",
         }
 
     async def timed(name: str) -> dict:
